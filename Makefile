@@ -1,0 +1,53 @@
+# Dongne: `make run` serves the seeded site, `make test` runs the suite.
+# Both create .venv and install the project on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LANGS := ko en zh_Hans vi ja
+export DJANGO_SETTINGS_MODULE ?= district.settings.dev
+
+.PHONY: run test lint format messages makemessages install clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compile every .po to .mo (the .mo files are build output, never committed).
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v 0
+
+makemessages: install
+	$(BIN)/python manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
+	$(BIN)/python manage.py makemessages -d djangojs $(foreach l,$(LANGS),-l $(l)) --ignore=.venv --ignore=var --no-obsolete
+
+run: messages
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_district --demo
+	@echo "Serving http://$(HOST):$(PORT)/ (HTTP and WebSocket; background jobs in the same terminal). Ctrl-C stops."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/python manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  $(BIN)/uvicorn district.asgi:application --host $(HOST) --port $(PORT) --reload \
+	    --reload-dir site --reload-dir dong --reload-dir forums --reload-dir events --reload-dir templates
+
+test: messages
+	DJANGO_SETTINGS_MODULE=district.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,58 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from dong.demo import ADMIN_EMAIL, STAFF_EMAIL, demo_password, demo_seed
+from dong.district_file import DistrictFileError, load_district_file
+from dong.services import district_seed
+
+
+class Command(BaseCommand):
+    help = "Create or update the district home page and its associations from the data file (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=settings.DISTRICT_DATA_FILE,
+            help="the district's CSV file",
+        )
+        parser.add_argument(
+            "--demo", action="store_true", help="also add demo accounts and sample text"
+        )
+
+    def handle(self, *args, file: Path, demo: bool, **options):
+        try:
+            entries = load_district_file(file)
+        except DistrictFileError as error:
+            raise CommandError(f"{error} Nothing was changed.") from error
+
+        self.stdout.write(f"Seeding {len(entries)} associations from {file}")
+        report = district_seed(
+            entries=entries,
+            title=settings.DISTRICT_NAME,
+            title_en=settings.DISTRICT_NAME_EN,
+            progress=self._progress,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Associations: {len(report.created)} created, {len(report.updated)} updated, "
+                f"{len(report.unchanged)} unchanged."
+            )
+        )
+        if demo:
+            password = demo_password()
+            self.stdout.write("Adding demo accounts and sample text")
+            emails = demo_seed(password=password, progress=self._progress)
+            self.stdout.write(self.style.SUCCESS(f"Demo accounts: {len(emails)}"))
+            self.stdout.write(
+                "\n"
+                f"  Admin login:   {ADMIN_EMAIL}  /  {password}\n"
+                f"  District staff: {STAFF_EMAIL}, leaders: leader.<slug>@example.org,\n"
+                f"  residents: resident1.<slug>@example.org (all with the same password)\n"
+                f"  Sign in at http://127.0.0.1:8000/accounts/login/ ; the CMS is at /admin/\n"
+            )
+
+    def _progress(self, number: int, total: int, name: str) -> None:
+        self.stdout.write(f"  [{number:>2}/{total}] {name}")

@@ -1,0 +1,155 @@
+"""Writes that build the district: the home page, the associations, their groups and permissions."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from district.models import DistrictHomePage
+from django.contrib.auth.models import Group
+from django.db import transaction
+from wagtail.models import Collection, Page, Site
+
+from dong import permissions
+from dong.district_file import DongEntry
+from dong.models import DongPage
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def _publish(page: Page) -> None:
+    page.save_revision(log_action=True).publish()
+
+
+def home_ensure(*, title: str, title_en: str) -> DistrictHomePage:
+    """The single home page, made the default Site's root (creating the Site if needed).
+
+    Wagtail's initial welcome page is removed only after the Site points at the
+    new home page: deleting a Site's root page deletes the Site with it.
+    """
+    home = DistrictHomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = DistrictHomePage(
+            title=title, slug="district", seo_title=f"{title} · {title_en}"
+        )
+        root.add_child(instance=home)
+        _publish(home)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=title,
+        )
+    elif site.root_page_id != home.pk:
+        previous_root = site.root_page
+        site.root_page = home
+        site.site_name = title
+        site.save()
+        if (
+            type(previous_root.specific) is Page
+            and previous_root.depth == 2
+            and not previous_root.get_children()
+        ):
+            previous_root.delete()
+    return home
+
+
+def _staff_group(home: DistrictHomePage) -> Group:
+    group, _created = Group.objects.get_or_create(name=permissions.STAFF_GROUP_NAME)
+    permissions.grant_page_permissions(group, home, permissions.STAFF_PAGE_PERMISSIONS)
+    permissions.grant_collection_permissions(group, Collection.get_first_root_node())
+    permissions.grant_model_permissions(group, permissions.STAFF_MODEL_PERMISSIONS)
+    return group
+
+
+def _collection(name: str, existing: Collection | None) -> Collection:
+    if existing is not None:
+        if existing.name != name:
+            existing.name = name
+            existing.save()
+        return existing
+    root = Collection.get_first_root_node()
+    found = root.get_children().filter(name=name).first()
+    return found or root.add_child(name=name)
+
+
+def _leaders_group(name: str, existing: Group | None) -> Group:
+    if existing is not None:
+        if existing.name != name:
+            existing.name = name
+            existing.save()
+        return existing
+    group, _created = Group.objects.get_or_create(name=name)
+    return group
+
+
+def _dong_page(
+    home: DistrictHomePage, entry: DongEntry, report: SeedReport
+) -> DongPage:
+    page = DongPage.objects.filter(code=entry.code).first()
+    group = _leaders_group(
+        permissions.leaders_group_name(entry.name_ko),
+        page.leaders_group if page else None,
+    )
+    collection = _collection(entry.name_ko, page.collection if page else None)
+    wanted = {
+        "slug": entry.slug,
+        "title": entry.name_ko,
+        "name_en": entry.name_en,
+        "leaders_group": group,
+        "collection": collection,
+    }
+    if page is None:
+        page = DongPage(code=entry.code, **wanted)
+        home.add_child(instance=page)
+        _publish(page)
+        report.created.append(entry.name_ko)
+    elif any(getattr(page, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(page, name, value)
+        _publish(page)
+        report.updated.append(entry.name_ko)
+    else:
+        report.unchanged.append(entry.name_ko)
+    return page
+
+
+@transaction.atomic
+def district_seed(
+    *,
+    entries: Sequence[DongEntry],
+    title: str,
+    title_en: str,
+    progress: Progress | None = None,
+) -> SeedReport:
+    """Create or update the home page, the Site, and one association per entry, idempotently.
+
+    Each association gets its page, a leaders' group with page permissions on
+    that page's subtree only, and a collection for its images and documents.
+    Associations missing from `entries` are left as they are: content is never
+    deleted by seeding.
+    """
+    report = SeedReport()
+    home = home_ensure(title=title, title_en=title_en)
+    _staff_group(home)
+    for number, entry in enumerate(entries, start=1):
+        if progress:
+            progress(number, len(entries), entry.name_ko)
+        page = _dong_page(home, entry, report)
+        permissions.grant_page_permissions(
+            page.leaders_group, page, permissions.LEADER_PAGE_PERMISSIONS
+        )
+        permissions.grant_collection_permissions(page.leaders_group, page.collection)
+        permissions.grant_model_permissions(
+            page.leaders_group, (("wagtailadmin", "access_admin"),)
+        )
+    return report

@@ -1,0 +1,89 @@
+from district.models import Profile, display_name_validator
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from dong.models import DongPage
+
+
+class DongChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: DongPage) -> str:
+        return obj.local_name
+
+
+def _dong_choices():
+    return DongPage.objects.live().order_by("title")
+
+
+class SignupForm(forms.Form):
+    """allauth's extra sign-up fields: the profile, and consent to the personal-information notice."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=30,
+        help_text=_("Shown next to what you write. 2 to 30 characters."),
+    )
+    home_dong = DongChoiceField(
+        label=_("Home neighbourhood (optional)"),
+        queryset=DongPage.objects.none(),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the notice on personal information above and agree to it."
+        ),
+        error_messages={
+            "required": _("You can only create an account if you agree to the notice.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_dong"].queryset = _dong_choices()
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"])
+
+    def signup(self, request, user) -> None:
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={
+                "display_name": self.cleaned_data["display_name"],
+                "home_dong": self.cleaned_data.get("home_dong"),
+                "language": (get_language() or "ko"),
+            },
+        )
+
+
+def clean_display_name(value: str, *, exclude_user_id: int | None = None) -> str:
+    value = " ".join(value.split())
+    if len(value) < 2:
+        raise forms.ValidationError(_("Please use at least 2 characters."))
+    display_name_validator(value)
+    taken = Profile.objects.filter(display_name__iexact=value)
+    if exclude_user_id is not None:
+        taken = taken.exclude(user_id=exclude_user_id)
+    if taken.exists():
+        raise forms.ValidationError(
+            _("This display name is already taken. Please choose another.")
+        )
+    return value
+
+
+class ProfileForm(forms.ModelForm):
+    home_dong = DongChoiceField(
+        label=_("Home neighbourhood"), queryset=DongPage.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Profile
+        fields = ("display_name", "home_dong", "language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_dong"].queryset = _dong_choices()
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(
+            self.cleaned_data["display_name"], exclude_user_id=self.instance.user_id
+        )

@@ -1,0 +1,54 @@
+from district import languages
+from district.forms import ProfileForm
+from district.models import Profile
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.headers.get("referer") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/"
+    return target
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and, when signed in, in the profile."""
+    code = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    if not languages.is_supported(code):
+        messages.error(
+            request,
+            _("Sorry, “%(code)s” is not a language this site offers.")
+            % {"code": code[:20]},
+        )
+        return response
+    translation.activate(code)
+    languages.remember(request, response, code)
+    return response
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile, _created = Profile.objects.get_or_create(
+        user=request.user, defaults={"display_name": f"user{request.user.pk}"}
+    )
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        profile = form.save()
+        response = HttpResponseRedirect(request.path)
+        if profile.language:
+            translation.activate(profile.language)
+            languages.remember(request, response, profile.language)
+        messages.success(request, _("Your profile has been saved."))
+        return response
+    return render(request, "district/profile_edit.html", {"form": form})

@@ -1,0 +1,95 @@
+"""Suite-wide fixtures: the seeded district, accounts per role, and the PostgreSQL/Redis gates.
+
+Tests marked `postgres` or `redis` skip on a laptop without those services and
+fail in CI's PostgreSQL + Redis run, where skipping would hide a gap.
+"""
+
+import os
+
+import pytest
+from district.services import account_ensure
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+
+from dong.district_file import load_district_file
+from dong.models import DongPage
+from dong.services import district_seed
+
+TEST_PASSWORD = "correct-horse-battery-42"
+
+
+def _services_required() -> bool:
+    """CI's PostgreSQL + Redis run sets DONGNE_REQUIRE_SERVICES=1: there a missing service fails."""
+    return os.environ.get("DONGNE_REQUIRE_SERVICES", "0") == "1"
+
+
+def pytest_runtest_setup(item):
+    on_postgres = (
+        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    )
+    for marker, available, variable in (
+        ("postgres", on_postgres, "DATABASE_URL"),
+        ("redis", bool(settings.REDIS_URL), "REDIS_URL"),
+    ):
+        if item.get_closest_marker(marker) and not available:
+            if _services_required():
+                pytest.fail(f"this run must provide {marker} ({variable})")
+            pytest.skip(f"needs {marker} ({variable} not set)")
+
+
+def seed() -> None:
+    entries = load_district_file(settings.DISTRICT_DATA_FILE)
+    district_seed(
+        entries=entries,
+        title=settings.DISTRICT_NAME,
+        title_en=settings.DISTRICT_NAME_EN,
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the 22 associations once; each test then runs in a transaction that rolls back."""
+    with django_db_blocker.unblock():
+        seed()
+
+
+@pytest.fixture
+def district(db):
+    """The seeded district's associations, in data-file order (re-seeded after a transactional test)."""
+    if not DongPage.objects.exists():
+        seed()
+    return list(
+        DongPage.objects.select_related("leaders_group", "collection").order_by("path")
+    )
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    return make_password(TEST_PASSWORD)
+
+
+@pytest.fixture
+def make_user(db, password_hash):
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *,
+        email=None,
+        display_name=None,
+        groups=(),
+        home_dong=None,
+        language="",
+        is_superuser=False,
+    ):
+        n = next(counter)
+        return account_ensure(
+            email=email or f"user{n}@example.org",
+            password_hash=password_hash,
+            display_name=display_name or f"주민{n}",
+            home_dong=home_dong,
+            language=language,
+            groups=tuple(groups),
+            is_superuser=is_superuser,
+        )
+
+    return make
