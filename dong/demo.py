@@ -3,11 +3,11 @@
 import secrets
 from pathlib import Path
 
-from district.services import account_ensure
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from district.services import account_ensure
 from dong import permissions
 from dong.models import DongPage
 from dong.services import Progress

@@ -51,6 +51,9 @@ STAFF_MODEL_PERMISSIONS = (
     ("wagtailredirects", "delete_redirect"),
     ("wagtailcore", "add_site"),
     ("wagtailcore", "change_site"),
+    ("forums", "add_board"),
+    ("forums", "change_board"),
+    ("forums", "view_moderationaction"),
 )
 
 

@@ -3,11 +3,11 @@
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from district.models import DistrictHomePage
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Collection, Page, Site
 
+from district.models import DistrictHomePage
 from dong import permissions
 from dong.district_file import DongEntry
 from dong.models import DongPage

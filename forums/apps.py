@@ -6,3 +6,13 @@ class ForumsConfig(AppConfig):
     name = "forums"
     verbose_name = _("Forums")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from district.live import register_topic
+        from district.models import register_notification_kind
+        from forums import notifications, permissions
+
+        register_topic("thread", permissions.can_subscribe_thread)
+        register_topic("board", permissions.can_subscribe_board)
+        for kind in ("reply", "quote", "mention", "moderation"):
+            register_notification_kind(kind, getattr(notifications, kind))

@@ -1,16 +1,45 @@
-"""The `/ws/live/` socket. It authenticates, validates frames and subscribes; writes go over HTTP."""
+"""The `/ws/live/` socket: authenticate, validate frames, authorise and subscribe. Writes go over HTTP.
+
+Protocol: docs/live.md.
+"""
 
 import json
+import time
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from district import live
+from district.live.hub import get_hub
+
 MAX_FRAME_BYTES = 4096
+MAX_TOPICS = 50
+FRAMES_PER_SECOND = 10
+BURST = 30
+CLOSE_AFTER_STRIKES = 50
+CLOSE_SIGNED_OUT = 4001
+CLOSE_ABUSE = 4008
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
+        self.user = self.scope["user"]
+        self.seen: dict[str, int] = {}
+        self.syncing: dict[str, list[dict]] = {}
+        self.tokens = float(BURST)
+        self.refilled = time.monotonic()
+        self.strikes = 0
+        self.hub = get_hub()
         await self.accept()
+        if self.user.is_authenticated:
+            await self.subscribe(f"user:{self.user.pk}", None)
+
+    async def disconnect(self, code: int) -> None:
+        for topic in list(self.seen) + list(self.syncing):
+            await self.hub.leave(topic, self)
+
+    # Frames from the browser -------------------------------------------------
 
     async def receive(
         self,
@@ -18,8 +47,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         bytes_data: bytes | None = None,
         **kwargs: Any,
     ) -> None:
-        if text_data is None or len(text_data) > MAX_FRAME_BYTES:
-            await self.send_error("too_large" if text_data else "text_only")
+        if not self._take_token():
+            await self.send_error("rate_limited")
+            self.strikes += 1
+            if self.strikes >= CLOSE_AFTER_STRIKES:
+                await self.close(code=CLOSE_ABUSE)
+            return
+        if text_data is None:
+            await self.send_error("text_only")
+            return
+        if len(text_data) > MAX_FRAME_BYTES:
+            await self.send_error("too_large")
             return
         try:
             content = json.loads(text_data)
@@ -32,10 +70,125 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content: dict, **kwargs: Any) -> None:
-        if content.get("type") == "ping":
+        kind = content.get("type")
+        if kind == "ping":
             await self.send_json({"type": "pong"})
-            return
-        await self.send_error("unknown_type")
+        elif kind == "subscribe":
+            after = content.get("after")
+            if after is not None and (
+                not isinstance(after, int) or isinstance(after, bool) or after < 0
+            ):
+                await self.send_error("bad_after", content.get("topic"))
+                return
+            await self.subscribe(content.get("topic"), after)
+        elif kind == "unsubscribe":
+            topic = content.get("topic")
+            if topic in self.seen or topic in self.syncing:
+                self.seen.pop(topic, None)
+                self.syncing.pop(topic, None)
+                await self.hub.leave(topic, self)
+            await self.send_json({"type": "unsubscribed", "topic": topic})
+        else:
+            await self.send_error("unknown_type")
 
-    async def send_error(self, code: str) -> None:
-        await self.send_json({"type": "error", "code": code})
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(
+            BURST, self.tokens + (now - self.refilled) * FRAMES_PER_SECOND
+        )
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    # Subscriptions -------------------------------------------------------------
+
+    async def subscribe(self, topic: Any, after: int | None) -> None:
+        try:
+            live.parse_topic(topic)
+        except live.TopicError as error:
+            await self.send_error(str(error), topic if isinstance(topic, str) else None)
+            return
+        if topic in self.seen or topic in self.syncing:
+            await self.send_error("already_subscribed", topic)
+            return
+        if len(self.seen) + len(self.syncing) >= MAX_TOPICS:
+            await self.send_error("too_many_topics", topic)
+            return
+        if not await database_sync_to_async(live.can_subscribe)(self.user, topic):
+            await self.send_error("forbidden", topic)
+            return
+        # Join first and hold live messages back while the backlog is read, so
+        # nothing falls between the two and everything leaves in order.
+        self.syncing[topic] = []
+        await self.hub.join(topic, self)
+        if after is None:
+            last = (await database_sync_to_async(live.last_seqs)([topic]))[topic]
+            backlog: list[dict] | None = []
+        else:
+            last = after
+            events = await database_sync_to_async(live.events_since)(topic, after)
+            backlog = None if events is None else [event.as_frame() for event in events]
+        held = self.syncing.pop(topic, None)
+        if held is None:  # unsubscribed meanwhile
+            return
+        if backlog is None:
+            await self.hub.leave(topic, self)
+            await self.send_json({"type": "resync", "topic": topic})
+            return
+        self.seen[topic] = last
+        await self.send_json(
+            {
+                "type": "subscribed",
+                "topic": topic,
+                "seq": backlog[-1]["seq"] if backlog else last,
+            }
+        )
+        for frame in sorted(backlog + held, key=lambda frame: frame["seq"]):
+            await self._send_event(frame)
+
+    async def deliver(self, message: dict) -> None:
+        """Called by the hub for every channel-layer message on a topic this socket follows."""
+        if message.get("type") == "live.close":
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        topic = message["topic"]
+        if topic in self.syncing:
+            self.syncing[topic].append(message)
+        elif topic in self.seen:
+            await self._send_event(message)
+
+    async def _send_event(self, frame: dict) -> None:
+        topic, seq = frame["topic"], frame["seq"]
+        seen = self.seen.get(topic)
+        if seen is None or seq <= seen:
+            return
+        if seq > seen + 1:
+            # The layer dropped something (it delivers at most once): fill the gap from the log.
+            missed = await database_sync_to_async(live.events_since)(topic, seen)
+            if missed is None:
+                await self.send_json({"type": "resync", "topic": topic})
+                return
+            for event in missed:
+                if event.seq < seq:
+                    await self._emit(event.as_frame())
+        await self._emit(frame)
+
+    async def _emit(self, frame: dict) -> None:
+        self.seen[frame["topic"]] = frame["seq"]
+        await self.send_json(
+            {
+                "type": "event",
+                "topic": frame["topic"],
+                "seq": frame["seq"],
+                "event": frame["event"],
+                "data": frame["data"],
+            }
+        )
+
+    async def send_error(self, code: str, topic: str | None = None) -> None:
+        frame = {"type": "error", "code": code}
+        if topic is not None:
+            frame["topic"] = topic
+        await self.send_json(frame)

@@ -4,7 +4,19 @@ from django.http import HttpRequest
 
 def site_shell(request: HttpRequest) -> dict:
     """What the page shell (header, language switcher, footer) needs on every page."""
+
+    def unread() -> int:
+        # Called only by templates that show the badge.
+        if getattr(request, "user", None) is None or not request.user.is_authenticated:
+            return 0
+        from district.models import Notification
+
+        return Notification.objects.filter(
+            user=request.user, read_at__isnull=True
+        ).count()
+
     return {
+        "UNREAD_NOTIFICATIONS": unread,
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "DISTRICT_NAME": settings.DISTRICT_NAME,
         "DISTRICT_NAME_EN": settings.DISTRICT_NAME_EN,

@@ -1,8 +1,8 @@
-from district.models import Profile, display_name_validator
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from district.models import Profile, display_name_validator
 from dong.models import DongPage
 
 
@@ -77,7 +77,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ("display_name", "home_dong", "language")
+        fields = ("display_name", "home_dong", "language", "email_notifications")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

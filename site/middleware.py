@@ -1,8 +1,9 @@
 from collections.abc import Callable
 
-from district import languages
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from district import languages
 
 
 class UserLanguageMiddleware:

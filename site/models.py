@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -34,10 +36,14 @@ class DistrictHomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from dong.models import DongPage
+        from forums.models import Board
 
         context = super().get_context(request, *args, **kwargs)
         context["associations"] = (
             DongPage.objects.child_of(self).live().public().order_by("path")
+        )
+        context["district_boards"] = Board.objects.filter(dong__isnull=True).order_by(
+            "position", "id"
         )
         return context
 
@@ -71,6 +77,13 @@ class Profile(models.Model):
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    email_notifications = models.BooleanField(
+        _("e-mail me notifications I have not seen"),
+        default=True,
+        help_text=_(
+            "Sent a while after the notification, only if you have not read it on the site."
+        ),
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -82,3 +95,82 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class LiveTopic(models.Model):
+    """The last sequence number handed out for a live topic (`thread:42`).
+
+    Incrementing it locks the row until the transaction commits, so within one
+    topic sequence numbers are committed in order: a client that resumes after
+    seq N never misses a later-committed N-1.
+    """
+
+    topic = models.CharField(max_length=64, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+
+class LiveEvent(models.Model):
+    """One live update, written in the same transaction as the change it announces.
+
+    The log is what reconnecting clients catch up from; the channel layer only
+    rings the bell. Kept for LIVE_EVENT_RETENTION (days) and at most
+    LIVE_EVENT_KEEP_PER_TOPIC per topic.
+    """
+
+    topic = models.CharField(max_length=64)
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("topic", "seq"), name="liveevent_topic_seq_unique"
+            ),
+        )
+
+    def as_frame(self) -> dict:
+        return {
+            "type": "event",
+            "topic": self.topic,
+            "seq": self.seq,
+            "event": self.type,
+            "data": self.data,
+        }
+
+
+class Notification(models.Model):
+    """Something a resident should know about: a reply, a quote, a mention, a moderator's action.
+
+    The text is composed when shown, in the reader's language at that moment, by
+    the formatter its app registered for `kind` (`register_notification_kind`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30)
+    actor_name = models.CharField(max_length=30, blank=True)
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = (models.Index(fields=("user", "read_at")),)
+
+    def message(self) -> str:
+        formatter = NOTIFICATION_FORMATTERS.get(self.kind)
+        return formatter(self) if formatter else self.kind
+
+
+NOTIFICATION_FORMATTERS: dict[str, Callable[[Notification], str]] = {}
+
+
+def register_notification_kind(
+    kind: str, formatter: Callable[[Notification], str]
+) -> None:
+    NOTIFICATION_FORMATTERS[kind] = formatter

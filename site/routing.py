@@ -1,5 +1,6 @@
-from district.consumers import LiveConsumer
 from django.urls import path
+
+from district.consumers import LiveConsumer
 
 websocket_urlpatterns = [
     path("ws/live/", LiveConsumer.as_asgi()),

@@ -1,11 +1,16 @@
-"""Writes about accounts that touch several models."""
+"""Writes about accounts and notifications that touch several models."""
+
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from district.models import Profile
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
+from django.utils import timezone
 
+from district.live import Broadcast, publish_on_commit
+from district.models import Notification, Profile
 from dong.models import DongPage
 
 
@@ -48,3 +53,59 @@ def account_ensure(
         },
     )
     return user
+
+
+def notification_create(
+    *,
+    user: AbstractUser,
+    kind: str,
+    actor_name: str = "",
+    url: str = "",
+    params: dict | None = None,
+) -> tuple[Notification, Broadcast]:
+    """Store a notification and return the broadcast for the user's stream.
+
+    The caller publishes the broadcast together with its own (one
+    `publish_on_commit` per transaction keeps topic locks in order). An e-mail
+    follows after NOTIFICATION_EMAIL_DELAY_MINUTES if it is still unread.
+    """
+    notification = Notification.objects.create(
+        user=user, kind=kind, actor_name=actor_name, url=url, params=params or {}
+    )
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    transaction.on_commit(lambda: _schedule_email(notification.pk))
+    return notification, Broadcast(
+        topic=f"user:{user.pk}",
+        type="notification.created",
+        data={"notification_id": notification.pk, "unread": unread},
+    )
+
+
+def _schedule_email(notification_id: int) -> None:
+    from district.tasks import notification_email
+
+    delay = timedelta(minutes=settings.NOTIFICATION_EMAIL_DELAY_MINUTES)
+    if delay:
+        notification_email.using(run_after=timezone.now() + delay).enqueue(
+            notification_id
+        )
+    else:
+        notification_email.enqueue(notification_id)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: AbstractUser, ids: list[int] | None = None) -> int:
+    """Mark some (or all) of the user's notifications read; the badge on their other tabs follows."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    count = unread.update(read_at=timezone.now())
+    remaining = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    publish_on_commit(
+        Broadcast(
+            topic=f"user:{user.pk}",
+            type="notification.read",
+            data={"unread": remaining},
+        )
+    )
+    return count

@@ -1,9 +1,10 @@
-from district import views
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from district import notification_views, views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -11,6 +12,13 @@ urlpatterns = [
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/read/",
+        notification_views.notification_read,
+        name="notifications_read",
+    ),
+    path("forums/", include("forums.urls")),
 ]
 
 if settings.DEBUG:

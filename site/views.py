@@ -1,6 +1,3 @@
-from district import languages
-from district.forms import ProfileForm
-from district.models import Profile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,6 +6,10 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from district import languages
+from district.forms import ProfileForm
+from district.models import Profile
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -4,16 +4,16 @@ Tests marked `postgres` or `redis` skip on a laptop without those services and
 fail in CI's PostgreSQL + Redis run, where skipping would hide a gap.
 """
 
+import io
 import os
 
 import pytest
-from district.services import account_ensure
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 
-from dong.district_file import load_district_file
+from district.services import account_ensure
 from dong.models import DongPage
-from dong.services import district_seed
 
 TEST_PASSWORD = "correct-horse-battery-42"
 
@@ -38,12 +38,7 @@ def pytest_runtest_setup(item):
 
 
 def seed() -> None:
-    entries = load_district_file(settings.DISTRICT_DATA_FILE)
-    district_seed(
-        entries=entries,
-        title=settings.DISTRICT_NAME,
-        title_en=settings.DISTRICT_NAME_EN,
-    )
+    call_command("seed_district", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")

@@ -127,7 +127,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "dongne"},
+            # Each process reads one hub channel for all its sockets (district.live.hub):
+            # give it room for bursts.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": "dongne",
+                "capacity": 1000,
+                "expiry": 60,
+            },
         }
     }
     CACHES = {
@@ -138,12 +145,23 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work (e-mail, reminders, search indexing) goes through django-tasks
 # into the database; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email"],
+    }
+}
+NOTIFICATION_EMAIL_DELAY_MINUTES = 15
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -250,6 +268,25 @@ DISTRICT_NAME_EN = os.environ.get("DISTRICT_NAME_EN", "Gangnam-gu")
 DISTRICT_DATA_FILE = Path(
     os.environ.get("DISTRICT_DATA_FILE", BASE_DIR / "dong" / "data" / "gangnam.csv")
 )
+
+# Forums: posting limits against floods and spam. Discourse's defaults where
+# they have one (5 s between posts, 10 posts on the first day, 2 links and 2
+# mentions per post for new accounts); bodies are shorter than Discourse's 32,000.
+FORUMS_MIN_SECONDS_BETWEEN_POSTS = 5
+FORUMS_NEW_ACCOUNT_HOURS = 24
+FORUMS_NEW_ACCOUNT_MAX_POSTS = 10
+FORUMS_NEW_ACCOUNT_MAX_LINKS = 2
+FORUMS_NEW_ACCOUNT_MAX_MENTIONS = 2
+FORUMS_MIN_POST_LENGTH = 2
+FORUMS_MAX_POST_LENGTH = 10_000
+FORUMS_EDIT_WINDOW_MINUTES = 60
+FORUMS_REPORTS_TO_HIDE = 3
+FORUMS_POSTS_PER_PAGE = 30
+FORUMS_THREADS_PER_PAGE = 30
+
+# Live updates: how much of the live-event log reconnecting clients can catch up from.
+LIVE_EVENT_KEEP_PER_TOPIC = 1000
+LIVE_EVENT_RETENTION_DAYS = 7
 
 LOGGING = {
     "version": 1,

@@ -3,13 +3,14 @@ import re
 from pathlib import Path
 
 import pytest
-from district.models import DistrictHomePage
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from wagtail.models import Collection, GroupPagePermission, Page, Revision, Site
 
+from district.models import DistrictHomePage
 from dong.district_file import DistrictFileError, load_district_file
 from dong.models import DongPage
 
@@ -149,7 +150,13 @@ def test_malformed_data_file_names_line_and_field_and_changes_nothing(
 def test_missing_header_and_missing_file_are_explained(tmp_path):
     data = tmp_path / "noheader.csv"
     data.write_text("1,a,가,A\n", encoding="utf-8")
-    with pytest.raises(DistrictFileError, match="header"):
-        load_district_file(data)
-    with pytest.raises(DistrictFileError, match="does not exist"):
+    with translation.override("en"):
+        with pytest.raises(DistrictFileError, match="header must name the columns"):
+            load_district_file(data)
+        with pytest.raises(DistrictFileError, match="does not exist"):
+            load_district_file(tmp_path / "absent.csv")
+    with (
+        translation.override("ko"),
+        pytest.raises(DistrictFileError, match="파일이 없습니다"),
+    ):
         load_district_file(tmp_path / "absent.csv")

@@ -1,7 +1,8 @@
 import pytest
-from district.models import Profile
 from django.contrib.auth import get_user_model
 from django.core import mail
+
+from district.models import Profile
 
 pytestmark = pytest.mark.django_db
 

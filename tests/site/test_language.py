@@ -1,6 +1,7 @@
 import pytest
-from district.models import Profile
 from django.conf import settings
+
+from district.models import Profile
 
 pytestmark = pytest.mark.django_db
 

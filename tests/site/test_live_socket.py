@@ -2,6 +2,7 @@
 
 import pytest
 from channels.testing import WebsocketCommunicator
+
 from district.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)

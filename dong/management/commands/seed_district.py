@@ -1,11 +1,13 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from dong.demo import ADMIN_EMAIL, STAFF_EMAIL, demo_password, demo_seed
 from dong.district_file import DistrictFileError, load_district_file
+from dong.models import DongPage
 from dong.services import district_seed
+from forums.services import boards_ensure
 
 
 class Command(BaseCommand):
@@ -22,6 +24,7 @@ class Command(BaseCommand):
             "--demo", action="store_true", help="also add demo accounts and sample text"
         )
 
+    @no_translations
     def handle(self, *args, file: Path, demo: bool, **options):
         try:
             entries = load_district_file(file)
@@ -41,6 +44,8 @@ class Command(BaseCommand):
                 f"{len(report.unchanged)} unchanged."
             )
         )
+        boards = boards_ensure(dongs=DongPage.objects.order_by("path"))
+        self.stdout.write(self.style.SUCCESS(f"Forum boards: {len(boards)}"))
         if demo:
             password = demo_password()
             self.stdout.write("Adding demo accounts and sample text")

@@ -1,0 +1,87 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
+
+from forums.models import Board, ReportReason
+
+
+class BodyField(forms.CharField):
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Message"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "You can use Markdown: **bold**, *italic*, > quote, - list, [link](https://…). Mention someone with @name."
+            ),
+        )
+        kwargs.setdefault("max_length", settings.FORUMS_MAX_POST_LENGTH)
+        kwargs.setdefault("strip", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"rows": 6, "data-draft": "1"})
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    tags = TagField(
+        label=_("Tags (optional)"),
+        required=False,
+        help_text=_("Separate tags with commas, e.g. 주차, 안전"),
+    )
+    body = BodyField()
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        if len(tags) > 5:
+            raise forms.ValidationError(_("Use at most 5 tags."))
+        if any(len(tag) > 30 for tag in tags):
+            raise forms.ValidationError(_("A tag can be at most 30 characters long."))
+        return tags
+
+
+class ReplyForm(forms.Form):
+    body = BodyField(label=_("Your reply"))
+    quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    body = BodyField()
+    reason = forms.CharField(
+        label=_("Reason for the edit (moderators)"), required=False, max_length=300
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Anything moderators should know (required for “Something else”)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ModerationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the author will see it)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MoveForm(ModerationForm):
+    board = forms.ModelChoiceField(
+        label=_("Move to board"), queryset=Board.objects.none()
+    )
+
+    def __init__(self, *args, boards=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = (
+            boards if boards is not None else Board.objects.none()
+        )

@@ -1,0 +1,141 @@
+"""Who may read, post and moderate on the forums. Every view and the live socket ask here.
+
+`access_*` fetch and check at once, answering 404 alike for "missing" and
+"not yours to see", so hidden content does not reveal that it exists.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dong.permissions import STAFF_GROUP_NAME
+from forums.models import Board, Post, Thread
+
+AnyUser = User | AnonymousUser
+
+
+def _group_ids(user: AnyUser) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_dongne_group_ids"):
+        groups = list(user.groups.values_list("id", "name"))
+        user._dongne_group_ids = frozenset(group_id for group_id, _name in groups)
+        user._dongne_is_staff = user.is_superuser or any(
+            name == STAFF_GROUP_NAME for _id, name in groups
+        )
+    return user._dongne_group_ids
+
+
+def is_district_staff(user: AnyUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    _group_ids(user)
+    return user._dongne_is_staff
+
+
+def can_moderate(user: AnyUser, board: Board) -> bool:
+    """District staff everywhere; an association's leaders on its boards; facilitators on theirs."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_district_staff(user):
+        return True
+    groups = _group_ids(user)
+    if board.facilitators_id and board.facilitators_id in groups:
+        return True
+    return bool(board.dong_id and board.dong.leaders_group_id in groups)
+
+
+def moderated_boards(user: AnyUser) -> QuerySet[Board]:
+    """The boards whose queue this user sees."""
+    boards = Board.objects.select_related("dong")
+    if is_district_staff(user):
+        return boards
+    groups = _group_ids(user)
+    return boards.filter(
+        Q(facilitators_id__in=groups) | Q(dong__leaders_group_id__in=groups)
+    )
+
+
+def can_read_thread(user: AnyUser, thread: Thread) -> bool:
+    return not thread.is_hidden or can_moderate(user, thread.board)
+
+
+def can_post(user: AnyUser, board: Board) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_reply(user: AnyUser, thread: Thread) -> bool:
+    if not can_post(user, thread.board) or not can_read_thread(user, thread):
+        return False
+    return not thread.is_locked or can_moderate(user, thread.board)
+
+
+def can_edit_post(user: AnyUser, post: Post) -> bool:
+    """Authors for FORUMS_EDIT_WINDOW_MINUTES after posting (while the thread is open); moderators always."""
+    if can_moderate(user, post.thread.board):
+        return True
+    if (
+        not user.is_authenticated
+        or post.author_id != user.pk
+        or post.is_hidden
+        or post.thread.is_locked
+    ):
+        return False
+    return timezone.now() - post.created_at <= timedelta(
+        minutes=settings.FORUMS_EDIT_WINDOW_MINUTES
+    )
+
+
+def can_react_or_report(user: AnyUser, post: Post) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and not post.is_hidden
+        and post.author_id != user.pk
+    )
+
+
+def access_board(user: AnyUser, slug: str) -> Board:
+    try:
+        return Board.objects.select_related("dong").get(slug=slug)
+    except Board.DoesNotExist:
+        raise Http404 from None
+
+
+def access_thread(user: AnyUser, thread_id: int) -> Thread:
+    try:
+        thread = Thread.objects.select_related("board__dong", "author__profile").get(
+            pk=thread_id
+        )
+    except Thread.DoesNotExist:
+        raise Http404 from None
+    if not can_read_thread(user, thread):
+        raise Http404
+    return thread
+
+
+def access_post(user: AnyUser, post_id: int) -> Post:
+    try:
+        post = Post.objects.select_related(
+            "thread__board__dong", "author__profile"
+        ).get(pk=post_id)
+    except Post.DoesNotExist:
+        raise Http404 from None
+    if (post.is_hidden or post.thread.is_hidden) and not can_moderate(
+        user, post.thread.board
+    ):
+        raise Http404
+    return post
+
+
+def can_subscribe_thread(user: AnyUser, thread_id: int) -> bool:
+    thread = Thread.objects.select_related("board__dong").filter(pk=thread_id).first()
+    return thread is not None and can_read_thread(user, thread)
+
+
+def can_subscribe_board(user: AnyUser, board_id: int) -> bool:
+    return Board.objects.filter(pk=board_id).exists()

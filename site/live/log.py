@@ -1,0 +1,117 @@
+"""The live-event log: writing broadcasts with their sequence numbers, and reading them back."""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import connection, transaction
+
+from district.live.topics import group_name
+from district.models import LiveEvent, LiveTopic
+
+logger = logging.getLogger("district.live")
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    topic: str
+    type: str
+    data: dict = field(default_factory=dict)
+
+
+def _next_seq(topic: str) -> int:
+    table = connection.ops.quote_name(LiveTopic._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (topic, last_seq) VALUES (%s, 1) "
+            f"ON CONFLICT (topic) DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq",
+            [topic],
+        )
+        return cursor.fetchone()[0]
+
+
+def publish_on_commit(*broadcasts: Broadcast) -> list[LiveEvent]:
+    """Log `broadcasts` in the current transaction and send them once it commits.
+
+    Must be called inside `transaction.atomic`. Topics are locked in sorted
+    order, so two transactions publishing to the same topics cannot deadlock.
+    If the channel layer is down, the events stay in the log and clients get
+    them when they reconnect.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("publish_on_commit must run inside transaction.atomic")
+    events = [
+        LiveEvent(topic=b.topic, seq=_next_seq(b.topic), type=b.type, data=b.data)
+        for b in sorted(broadcasts, key=lambda b: b.topic)
+    ]
+    LiveEvent.objects.bulk_create(events)
+    _trim(events)
+    transaction.on_commit(lambda: send(events), robust=True)
+    return events
+
+
+def _trim(events: list[LiveEvent]) -> None:
+    keep = settings.LIVE_EVENT_KEEP_PER_TOPIC
+    for event in events:
+        if event.seq % 100 == 0 and event.seq > keep:
+            LiveEvent.objects.filter(
+                topic=event.topic, seq__lte=event.seq - keep
+            ).delete()
+
+
+def send(events: Iterable[LiveEvent]) -> None:
+    layer = get_channel_layer()
+    for event in events:
+        try:
+            async_to_sync(layer.group_send)(
+                group_name(event.topic), {"type": "live.event", **event.as_frame()}
+            )
+        except Exception:
+            logger.warning(
+                "live: could not send %s #%s; clients will catch up",
+                event.topic,
+                event.seq,
+                exc_info=True,
+            )
+
+
+def last_seqs(topics: Iterable[str]) -> dict[str, int]:
+    """The current sequence number of each topic (0 if nothing was published yet)."""
+    topics = list(topics)
+    found = dict(
+        LiveTopic.objects.filter(topic__in=topics).values_list("topic", "last_seq")
+    )
+    return {topic: found.get(topic, 0) for topic in topics}
+
+
+def events_since(topic: str, after: int) -> list[LiveEvent] | None:
+    """Events of `topic` after seq `after`, in order; None when the client must resync.
+
+    Resync means the log no longer holds everything the client missed (older
+    than the kept window), or the client claims a seq the server never issued.
+    """
+    last = last_seqs([topic])[topic]
+    if after == last:
+        return []
+    if after > last or last - after > settings.LIVE_EVENT_KEEP_PER_TOPIC:
+        return None
+    events = list(LiveEvent.objects.filter(topic=topic, seq__gt=after).order_by("seq"))
+    if not events or events[0].seq != after + 1:
+        return None
+    return events
+
+
+def close_user_sockets(user_id: int) -> None:
+    """Close every open socket of a user (signed out, suspended), in every process."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            group_name(f"user:{user_id}"),
+            {"type": "live.close", "topic": f"user:{user_id}"},
+        )
+    except Exception:
+        logger.warning(
+            "live: could not close sockets of user %s", user_id, exc_info=True
+        )
