@@ -1,11 +1,13 @@
 """The test suite. Imports base, not dev: tests see what production sees, minus speed traps."""
 
+import os
 import secrets
 
 from .base import *
 from .base import DATABASES
 
-SECRET_KEY = secrets.token_urlsafe(50)
+# Random per run, unless a test hands its key to server processes it starts.
+SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {
