@@ -279,7 +279,7 @@ def post_create(
 ) -> Post:
     """Reply in a thread. The thread row is locked, so posts and counts stay in order under concurrency."""
     thread = (
-        Thread.objects.select_for_update()
+        Thread.objects.select_for_update(of=("self",))
         .select_related("board__dong", "author")
         .get(pk=thread.pk)
     )
@@ -314,7 +314,7 @@ def post_create(
 def post_edit(*, editor: AbstractUser, post: Post, body: str, reason: str = "") -> Post:
     """Change a post's text, keeping the old text as a revision moderators can read."""
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__board__dong")
         .get(pk=post.pk)
     )
@@ -365,7 +365,11 @@ def reaction_toggle(*, user: AbstractUser, post: Post, kind: str) -> dict[str, i
     """Add the reaction, or take it back if the resident had given it; returns the post's new counts."""
     if kind not in ReactionKind.values:
         raise ValidationError(_("Unknown reaction."))
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread")
+        .get(pk=post.pk)
+    )
     if not permissions.can_react_or_report(user, post):
         raise PermissionDenied
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
@@ -444,7 +448,7 @@ def report_create(
 ) -> Report:
     """File a report. FORUMS_REPORTS_TO_HIDE open reports from distinct residents hide the post for review."""
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__board__dong", "author")
         .get(pk=post.pk)
     )
@@ -478,7 +482,7 @@ def report_create(
 @transaction.atomic
 def post_hide(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__board__dong", "author")
         .get(pk=post.pk)
     )
@@ -496,7 +500,7 @@ def post_hide(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
 @transaction.atomic
 def post_restore(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__board__dong", "author")
         .get(pk=post.pk)
     )
@@ -535,7 +539,7 @@ def report_dismiss(*, moderator: AbstractUser, post: Post, reason: str) -> int:
 def post_delete(*, moderator: AbstractUser, post: Post, reason: str) -> None:
     """Delete a reply for good (the log keeps who, when and why). The opening post goes with its thread."""
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__board__dong", "author")
         .get(pk=post.pk)
     )
@@ -567,7 +571,7 @@ def _thread_flag(
     kind: str,
 ) -> Thread:
     thread = (
-        Thread.objects.select_for_update()
+        Thread.objects.select_for_update(of=("self",))
         .select_related("board__dong", "author")
         .get(pk=thread.pk)
     )
@@ -640,7 +644,7 @@ def thread_move(
 ) -> Thread:
     """Move a thread to another board; the moderator must be allowed on both."""
     thread = (
-        Thread.objects.select_for_update()
+        Thread.objects.select_for_update(of=("self",))
         .select_related("board__dong", "author")
         .get(pk=thread.pk)
     )

@@ -88,3 +88,13 @@ def make_user(db, password_hash):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """A channel layer per test: channels-redis connections belong to one event loop, and each async test has its own."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

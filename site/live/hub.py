@@ -37,7 +37,10 @@ class Hub:
     async def join(self, topic: str, subscriber: Subscriber) -> None:
         async with self._lock:
             if self.channel is None:
-                self.channel = await self.layer.new_channel("livehub.")
+                # The default prefix: channels-redis reads all of a process's
+                # "specific." channels with one blocking pop; another prefix
+                # would wait behind it (up to 5 s per message).
+                self.channel = await self.layer.new_channel()
                 self._tasks = [
                     asyncio.create_task(self._read()),
                     asyncio.create_task(self._refresh()),
