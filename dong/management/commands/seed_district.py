@@ -7,6 +7,7 @@ from dong.demo import ADMIN_EMAIL, STAFF_EMAIL, demo_password, demo_seed
 from dong.district_file import DistrictFileError, load_district_file
 from dong.models import DongPage
 from dong.services import district_seed
+from forums.demo import forums_demo_seed
 from forums.services import boards_ensure
 
 
@@ -51,6 +52,10 @@ class Command(BaseCommand):
             self.stdout.write("Adding demo accounts and sample text")
             emails = demo_seed(password=password, progress=self._progress)
             self.stdout.write(self.style.SUCCESS(f"Demo accounts: {len(emails)}"))
+            threads = forums_demo_seed()
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo forum threads started: {threads}")
+            )
             self.stdout.write(
                 "\n"
                 f"  Admin login:   {ADMIN_EMAIL}  /  {password}\n"
