@@ -27,7 +27,6 @@ messages: install
 
 makemessages: install
 	$(BIN)/python manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
-	$(BIN)/python manage.py makemessages -d djangojs $(foreach l,$(LANGS),-l $(l)) --ignore=.venv --ignore=var --no-obsolete
 
 run: messages
 	$(BIN)/python manage.py migrate --no-input -v 0

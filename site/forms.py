@@ -7,6 +7,10 @@ from dong.models import DongPage
 
 
 class DongChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Not set"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: DongPage) -> str:
         return obj.local_name
 
@@ -24,7 +28,7 @@ class SignupForm(forms.Form):
         help_text=_("Shown next to what you write. 2 to 30 characters."),
     )
     home_dong = DongChoiceField(
-        label=_("Home neighbourhood (optional)"),
+        label=_("Home neighbourhood"),
         queryset=DongPage.objects.none(),
         required=False,
     )

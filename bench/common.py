@@ -1,0 +1,243 @@
+"""Shared helpers for the benchmarks in bench/: environment, database setup, server processes, RSS, stats.
+
+Nothing here touches the project's code; servers are started as separate
+processes with `python -m uvicorn`. Everything binds to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+PY = sys.executable
+
+DB_NAME = "dongne_bench"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS_URL = "redis://127.0.0.1:6379/13"  # ours (channels-redis, prefix "dongne")
+BARE_REDIS_URL = "redis://127.0.0.1:6379/12"  # bare Channels baseline
+BARE_PREFIX = "benchbare"
+SECRET_KEY = "bench-only-secret-key-" + "x" * 40
+
+# One var dir for every process started by one benchmark run: dev settings read
+# SECRET_KEY from <var>/secret_key, so all processes share it.
+VAR_DIR = Path(tempfile.mkdtemp(prefix="dongne-bench-var-"))
+(VAR_DIR / "secret_key").write_text(SECRET_KEY)
+LOG_DIR = Path(tempfile.mkdtemp(prefix="dongne-bench-logs-"))
+
+
+def project_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="district.settings.dev",
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        SECRET_KEY=SECRET_KEY,
+        DONGNE_VAR_DIR=str(VAR_DIR),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def bare_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bare_settings",
+        PYTHONPATH=str(BENCH) + os.pathsep + env.get("PYTHONPATH", ""),
+        BENCH_REDIS_URL=BARE_REDIS_URL,
+        BENCH_PREFIX=BARE_PREFIX,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def raise_nofile() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = 1 << 20
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# Database -------------------------------------------------------------------
+
+
+def run(cmd: list[str], env: dict[str, str], timeout: float = 300) -> str:
+    result = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"command failed ({result.returncode}): {shlex.join(cmd)}\n"
+            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+        )
+    return result.stdout
+
+
+def prepare_database(posters: int) -> dict:
+    """Create dongne_bench if needed, migrate, seed, and make a fresh thread + poster sessions."""
+    exists = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
+         f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
+        capture_output=True, text=True, timeout=30, check=True,
+    ).stdout.strip()
+    if exists != "1":
+        log(f"creating database {DB_NAME}")
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB_NAME}"],
+            capture_output=True, text=True, timeout=30, check=True,
+        )
+    env = project_env()
+    log("migrate")
+    run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=600)
+    log("seed_district")
+    run([PY, "manage.py", "seed_district"], env, timeout=600)
+    out = run([PY, str(BENCH / "setup_data.py"), "--posters", str(posters)], env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# Server processes -------------------------------------------------------------
+
+
+class Servers:
+    """Start processes, wait for their ports, and always terminate + wait them."""
+
+    def __init__(self) -> None:
+        self.procs: list[tuple[str, subprocess.Popen, Path]] = []
+
+    def start(self, name: str, cmd: list[str], env: dict[str, str], port: int,
+              timeout: float = 60.0) -> subprocess.Popen:
+        logfile = LOG_DIR / f"{name}.log"
+        fh = open(logfile, "wb")
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        fh.close()
+        self.procs.append((name, proc, logfile))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {proc.returncode}; log {logfile}:\n"
+                    + logfile.read_text(errors="replace")[-4000:]
+                )
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    log(f"{name} up on port {port} (pid {proc.pid})")
+                    return proc
+            time.sleep(0.1)
+        raise RuntimeError(f"{name} did not open port {port} within {timeout}s")
+
+    def uvicorn(self, name: str, app: str, port: int, env: dict[str, str],
+                app_dir: str | None = None) -> subprocess.Popen:
+        cmd = [PY, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--lifespan", "off"]
+        if app_dir:
+            cmd += ["--app-dir", app_dir]
+        return self.start(name, cmd, env, port)
+
+    def stop_all(self) -> None:
+        for name, proc, _ in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for name, proc, _ in reversed(self.procs):
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        self.procs.clear()
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        self.procs = [p for p in self.procs if p[1] is not proc]
+
+    def check_alive(self) -> list[str]:
+        return [f"{n} exited with {p.returncode}" for n, p, _ in self.procs if p.poll() is not None]
+
+    def logs(self) -> dict[str, str]:
+        return {n: f.read_text(errors="replace") for n, _, f in self.procs if f.exists()}
+
+
+def all_logs() -> dict[str, str]:
+    return {f.stem: f.read_text(errors="replace") for f in sorted(LOG_DIR.glob("*.log"))}
+
+
+def install_signal_handlers() -> None:
+    """Turn SIGTERM/SIGHUP into SystemExit so `finally` blocks clean up subprocesses."""
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def clean_bare_redis() -> None:
+    """Remove the bare baseline's keys (its own prefix, its own db 12) left by earlier runs."""
+    import redis
+
+    client = redis.Redis.from_url(BARE_REDIS_URL)
+    keys = list(client.scan_iter(match=f"{BARE_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+# Stats ----------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, int(-(-p * len(sorted_values) // 100)) - 1))
+    return sorted_values[k]
+
+
+def new_event_loop_runner():
+    try:
+        import uvloop
+
+        return asyncio.Runner(loop_factory=uvloop.new_event_loop), "uvloop"
+    except ImportError:  # pragma: no cover
+        return asyncio.Runner(), "asyncio"
+
+
+def csrf_token() -> str:
+    return secrets.token_hex(32)

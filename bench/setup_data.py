@@ -1,0 +1,63 @@
+"""Create bench accounts, a fresh thread on board yeoksam-1, and a logged-in session per poster.
+
+Run with the project env (see common.project_env); prints one JSON line:
+{"thread_id": ..., "topic": "thread:...", "sessions": [...]}.
+"""
+
+import argparse
+import json
+import time
+from datetime import timedelta
+
+import django
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from district.services import account_ensure  # noqa: E402
+from forums.models import Board  # noqa: E402
+from forums.services import thread_create  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posters", type=int, default=6)
+    args = parser.parse_args()
+
+    password = make_password("bench-password-123")
+    month_ago = timezone.now() - timedelta(days=30)
+
+    def user(name: str):
+        u = account_ensure(
+            email=f"{name}@bench.invalid", password_hash=password, display_name=name
+        )
+        u.date_joined = month_ago
+        u.save(update_fields=["date_joined"])
+        return u
+
+    author = user("bench-author")
+    board = Board.objects.get(slug="yeoksam-1")
+    thread = thread_create(
+        author=author, board=board, title=f"bench {int(time.time())}", body="bench"
+    )
+    sessions = []
+    for i in range(args.posters):
+        u = user(f"bench-poster-{i}")
+        store = SessionStore()
+        store["_auth_user_id"] = str(u.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_hash"] = u.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    print(
+        json.dumps(
+            {"thread_id": thread.pk, "topic": thread.topic, "sessions": sessions}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
