@@ -10,13 +10,13 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bare_settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from django.urls import path  # noqa: E402
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.urls import path
 
 GROUP = "bench"
 

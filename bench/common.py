@@ -51,8 +51,9 @@ def project_env() -> dict[str, str]:
     return env
 
 
-def bare_env() -> dict[str, str]:
+def bare_env(stock_redis_timeout: bool = False) -> dict[str, str]:
     env = dict(os.environ)
+    env["BENCH_STOCK_TIMEOUT"] = "1" if stock_redis_timeout else ""
     env.pop("DATABASE_URL", None)
     env.update(
         DJANGO_SETTINGS_MODULE="bare_settings",
@@ -65,7 +66,7 @@ def bare_env() -> dict[str, str]:
 
 
 def raise_nofile() -> int:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY:
         hard = 1 << 20
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -87,7 +88,13 @@ def log(msg: str) -> None:
 
 def run(cmd: list[str], env: dict[str, str], timeout: float = 300) -> str:
     result = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        cmd,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(
@@ -100,15 +107,36 @@ def run(cmd: list[str], env: dict[str, str], timeout: float = 300) -> str:
 def prepare_database(posters: int) -> dict:
     """Create dongne_bench if needed, migrate, seed, and make a fresh thread + poster sessions."""
     exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
-        capture_output=True, text=True, timeout=30, check=True,
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     ).stdout.strip()
     if exists != "1":
         log(f"creating database {DB_NAME}")
         subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB_NAME}"],
-            capture_output=True, text=True, timeout=30, check=True,
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-c",
+                f"CREATE DATABASE {DB_NAME}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
         )
     env = project_env()
     log("migrate")
@@ -128,15 +156,24 @@ class Servers:
     def __init__(self) -> None:
         self.procs: list[tuple[str, subprocess.Popen, Path]] = []
 
-    def start(self, name: str, cmd: list[str], env: dict[str, str], port: int,
-              timeout: float = 60.0) -> subprocess.Popen:
+    def start(
+        self,
+        name: str,
+        cmd: list[str],
+        env: dict[str, str],
+        port: int,
+        timeout: float = 60.0,
+    ) -> subprocess.Popen:
         logfile = LOG_DIR / f"{name}.log"
-        fh = open(logfile, "wb")
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        fh.close()
+        with open(logfile, "wb") as fh:
+            proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.procs.append((name, proc, logfile))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -152,10 +189,28 @@ class Servers:
             time.sleep(0.1)
         raise RuntimeError(f"{name} did not open port {port} within {timeout}s")
 
-    def uvicorn(self, name: str, app: str, port: int, env: dict[str, str],
-                app_dir: str | None = None) -> subprocess.Popen:
-        cmd = [PY, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-               "--log-level", "warning", "--lifespan", "off"]
+    def uvicorn(
+        self,
+        name: str,
+        app: str,
+        port: int,
+        env: dict[str, str],
+        app_dir: str | None = None,
+    ) -> subprocess.Popen:
+        cmd = [
+            PY,
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "off",
+        ]
         if app_dir:
             cmd += ["--app-dir", app_dir]
         return self.start(name, cmd, env, port)
@@ -183,20 +238,58 @@ class Servers:
         self.procs = [p for p in self.procs if p[1] is not proc]
 
     def check_alive(self) -> list[str]:
-        return [f"{n} exited with {p.returncode}" for n, p, _ in self.procs if p.poll() is not None]
+        return [
+            f"{n} exited with {p.returncode}"
+            for n, p, _ in self.procs
+            if p.poll() is not None
+        ]
 
     def logs(self) -> dict[str, str]:
-        return {n: f.read_text(errors="replace") for n, _, f in self.procs if f.exists()}
+        return {
+            n: f.read_text(errors="replace") for n, _, f in self.procs if f.exists()
+        }
 
 
 def all_logs() -> dict[str, str]:
-    return {f.stem: f.read_text(errors="replace") for f in sorted(LOG_DIR.glob("*.log"))}
+    return {
+        f.stem: f.read_text(errors="replace") for f in sorted(LOG_DIR.glob("*.log"))
+    }
+
+
+def summarize_logs(logs: dict[str, str]) -> list[str]:
+    """One line per server log: counts of the errors seen while benchmarking."""
+    out = []
+    for name, text in logs.items():
+        lines = [line for line in text.splitlines() if line.strip()]
+        bad = [
+            line
+            for line in lines
+            if any(
+                w in line
+                for w in ("Exception in ASGI", "WARNING", "ERROR", "Traceback")
+            )
+            or line.startswith("live:")
+        ]
+
+        def count(needle: str, lines: list[str] = lines) -> int:
+            return sum(needle in line for line in lines)
+
+        out.append(
+            f"  {name}: {len(lines)} lines; 'Exception in ASGI application' x{count('Exception in ASGI')}, "
+            f"redis TimeoutError x{count('redis.exceptions.TimeoutError')}, "
+            f"hub 'live: channel layer unavailable' x{count('live: channel layer unavailable')}, "
+            f"other error/warning lines {len(bad) - count('Exception in ASGI') - count('live: channel layer unavailable')}"
+            + (f"; first: {bad[0][:160]}" if bad else "")
+        )
+    return out
 
 
 def install_signal_handlers() -> None:
     """Turn SIGTERM/SIGHUP into SystemExit so `finally` blocks clean up subprocesses."""
+
     def handler(signum, frame):
         raise SystemExit(128 + signum)
+
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, handler)
 

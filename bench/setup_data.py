@@ -13,13 +13,13 @@ import django
 
 django.setup()
 
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
 
-from district.services import account_ensure  # noqa: E402
-from forums.models import Board  # noqa: E402
-from forums.services import thread_create  # noqa: E402
+from district.services import account_ensure
+from forums.models import Board
+from forums.services import thread_create
 
 
 def main() -> None:

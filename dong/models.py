@@ -1,12 +1,23 @@
+from datetime import date, timedelta
+
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Collection, Page
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
+
+from dong.blocks import DongBodyBlock
 
 dong_code_validator = RegexValidator(
     r"^[0-9A-Za-z_-]{1,20}$", _("Use up to 20 letters, digits, '-' or '_'.")
@@ -27,6 +38,7 @@ class DongPage(Page):
     )
     name_en = models.CharField(_("English name"), max_length=100)
     introduction = models.TextField(_("introduction"), blank=True)
+    body = StreamField(DongBodyBlock(), blank=True, verbose_name=_("body"))
     office_address = models.CharField(_("office address"), max_length=255, blank=True)
     office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
     contact_email = models.EmailField(
@@ -50,6 +62,7 @@ class DongPage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("name_en"),
         FieldPanel("introduction"),
+        FieldPanel("body"),
         MultiFieldPanel(
             [
                 FieldPanel("office_address"),
@@ -59,16 +72,33 @@ class DongPage(Page):
             ],
             heading=_("Association office"),
         ),
+        InlinePanel("officers", label=_("Officers")),
+        InlinePanel("committees", label=_("Committees")),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("code", read_only=True)]
     search_fields = Page.search_fields + [
         index.SearchField("name_en"),
         index.SearchField("introduction"),
+        index.SearchField("body"),
         index.AutocompleteField("name_en"),
     ]
 
+    api_fields = (
+        APIField("code"),
+        APIField("name_en"),
+        APIField("introduction"),
+        APIField("office_address"),
+        APIField("office_hours"),
+        APIField("contact_email"),
+        APIField("contact_phone"),
+    )
+
     parent_page_types = ("district.DistrictHomePage",)
-    subpage_types = ("dong.StandardPage",)
+    subpage_types = (
+        "dong.NoticeIndexPage",
+        "dong.MinutesIndexPage",
+        "dong.StandardPage",
+    )
 
     class Meta:
         verbose_name = _("association page")
@@ -80,6 +110,272 @@ class DongPage(Page):
         if (get_language() or "ko").startswith("ko") or not self.name_en:
             return self.title
         return self.name_en
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = (
+            NoticePage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("-date", "-pk")
+        )
+        context["latest_notices"] = notices[:5]
+        context["latest_minutes"] = (
+            MinutesPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("-meeting_date")[:3]
+        )
+        context["officers"] = [
+            o for o in self.officers.select_related("photo") if o.show_publicly
+        ]
+        context["committees"] = list(self.committees.all())
+        context["boards"] = list(self.boards.all())
+        return context
+
+
+class Officer(Orderable):
+    """An officer of the association, shown only if they agreed to be listed."""
+
+    page = ParentalKey(DongPage, on_delete=models.CASCADE, related_name="officers")
+    role = models.CharField(
+        _("role"), max_length=50, help_text=_("e.g. 회장, 부회장, 간사")
+    )
+    display_name = models.CharField(_("name as shown"), max_length=50)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    show_publicly = models.BooleanField(
+        _("the officer agreed to be listed publicly"),
+        default=False,
+        help_text=_("Personal information: list an officer only with their consent."),
+    )
+
+    panels = (
+        FieldPanel("role"),
+        FieldPanel("display_name"),
+        FieldPanel("photo"),
+        FieldPanel("show_publicly"),
+    )
+
+
+class Committee(Orderable):
+    page = ParentalKey(DongPage, on_delete=models.CASCADE, related_name="committees")
+    name = models.CharField(_("committee"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    rhythm = models.CharField(
+        _("meets"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. monthly, first Monday"),
+    )
+
+    panels = (FieldPanel("name"), FieldPanel("purpose"), FieldPanel("rhythm"))
+
+
+class NoticeIndexPage(Page):
+    """An association's news and notices, newest first; pinned notices on top."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ("dong.DongPage",)
+    subpage_types = ("dong.NoticePage",)
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("notice list")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        today = timezone.localdate()
+        notices = NoticePage.objects.live().public().child_of(self)
+        pinned = list(notices.filter(pinned_until__gte=today).order_by("-date", "-pk"))
+        rest = notices.exclude(pk__in=[p.pk for p in pinned]).order_by("-date", "-pk")
+        context["pinned"] = pinned
+        context["page_obj"] = Paginator(rest, 20).get_page(request.GET.get("page"))
+        return context
+
+
+class NoticeTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "dong.NoticePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NoticePage(Page):
+    date = models.DateField(_("date"), default=date.today)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = RichTextField(
+        _("body"),
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
+    )
+    tags = ClusterTaggableManager(through=NoticeTag, blank=True, verbose_name=_("tags"))
+    pinned_until = models.DateField(
+        _("pinned until"),
+        null=True,
+        blank=True,
+        help_text=_("Keep this notice at the top of the list until this date."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        FieldPanel("pinned_until"),
+        InlinePanel("attachments", label=_("Attachments")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    api_fields = (
+        APIField("date"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("tags"),
+        APIField("pinned_until"),
+    )
+    parent_page_types = ("dong.NoticeIndexPage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("notice")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pinned_until and self.pinned_until < timezone.localdate():
+            raise ValidationError(
+                {
+                    "pinned_until": _(
+                        "This date is in the past: choose a future date or leave it empty."
+                    )
+                }
+            )
+
+    @property
+    def dong(self) -> "DongPage | None":
+        return DongPage.objects.ancestor_of(self).first()
+
+
+class NoticeAttachment(Orderable):
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = (FieldPanel("document"),)
+
+
+class MeetingType(models.TextChoices):
+    REGULAR = "regular", _("Regular meeting")
+    ASSEMBLY = "assembly", _("General assembly (주민총회)")
+    COMMITTEE = "committee", _("Committee meeting")
+
+
+class MinutesIndexPage(Page):
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ("dong.DongPage",)
+    subpage_types = ("dong.MinutesPage",)
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("minutes list")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        minutes = (
+            MinutesPage.objects.live()
+            .public()
+            .child_of(self)
+            .order_by("-meeting_date", "-pk")
+        )
+        context["page_obj"] = Paginator(minutes, 20).get_page(request.GET.get("page"))
+        return context
+
+
+class MinutesPage(Page):
+    """Minutes of one meeting: published for transparency, or private among the leaders while a draft."""
+
+    meeting_date = models.DateField(_("meeting date"))
+    meeting_type = models.CharField(
+        _("meeting type"), max_length=20, choices=MeetingType.choices
+    )
+    attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
+    agenda = RichTextField(
+        _("agenda"), features=["bold", "italic", "ol", "ul", "link"], blank=True
+    )
+    decisions = StreamField(
+        [("decision", blocks.CharBlock(label=_("Decision"), max_length=500))],
+        blank=True,
+        verbose_name=_("decisions"),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("meeting_date"),
+        FieldPanel("meeting_type"),
+        FieldPanel("attendance"),
+        FieldPanel("agenda"),
+        FieldPanel("decisions"),
+        InlinePanel("documents", label=_("Documents")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("agenda"),
+        index.SearchField("decisions"),
+    ]
+    api_fields = (
+        APIField("meeting_date"),
+        APIField("meeting_type"),
+        APIField("attendance"),
+        APIField("agenda"),
+        APIField("decisions"),
+    )
+    parent_page_types = ("dong.MinutesIndexPage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.meeting_date and self.meeting_date > timezone.localdate() + timedelta(
+            days=366
+        ):
+            raise ValidationError(
+                {
+                    "meeting_date": _(
+                        "This date is more than a year ahead: please check it."
+                    )
+                }
+            )
+
+
+class MinutesDocument(Orderable):
+    page = ParentalKey(MinutesPage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = (FieldPanel("document"),)
 
 
 class StandardPage(Page):

@@ -10,7 +10,7 @@ from wagtail.models import Collection, Page, Site
 from district.models import DistrictHomePage
 from dong import permissions
 from dong.district_file import DongEntry
-from dong.models import DongPage
+from dong.models import DongPage, MinutesIndexPage, NoticeIndexPage
 
 Progress = Callable[[int, int, str], None]
 
@@ -120,7 +120,21 @@ def _dong_page(
         report.updated.append(entry.name_ko)
     else:
         report.unchanged.append(entry.name_ko)
+    _sections(page)
     return page
+
+
+def _sections(page: DongPage) -> None:
+    """Every association gets its notice list and minutes list (created once, then the leaders' to edit)."""
+    children = page.get_children()
+    if not children.type(NoticeIndexPage).exists():
+        index = NoticeIndexPage(title="소식", slug="notices")
+        page.add_child(instance=index)
+        _publish(index)
+    if not children.type(MinutesIndexPage).exists():
+        index = MinutesIndexPage(title="회의록", slug="minutes")
+        page.add_child(instance=index)
+        _publish(index)
 
 
 @transaction.atomic

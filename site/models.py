@@ -36,6 +36,7 @@ class DistrictHomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from dong.models import DongPage
+        from dong.selectors import latest_notices
         from forums.models import Board
 
         context = super().get_context(request, *args, **kwargs)
@@ -45,6 +46,7 @@ class DistrictHomePage(Page):
         context["district_boards"] = Board.objects.filter(dong__isnull=True).order_by(
             "position", "id"
         )
+        context["latest_notices"] = latest_notices(8)
         return context
 
 

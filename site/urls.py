@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from district import notification_views, views
+from district.api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -19,6 +22,14 @@ urlpatterns = [
         name="notifications_read",
     ),
     path("forums/", include("forums.urls")),
+    path("search/", views.search_view, name="search"),
+    path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+    ),
+    path("", include("dong.urls")),
 ]
 
 if settings.DEBUG:

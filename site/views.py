@@ -53,3 +53,27 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile has been saved."))
         return response
     return render(request, "district/profile_edit.html", {"form": form})
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    from district.search import search
+    from dong.models import DongPage
+
+    query = request.GET.get("q", "").strip()[:100]
+    dongs = DongPage.objects.live().order_by("path")
+    dong = dongs.filter(slug=request.GET.get("dong", "")).first()
+    results = search(query, user=request.user, dong=dong) if query else []
+    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "district/search.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "dongs": dongs,
+            "dong": dong,
+            "count": len(results),
+        },
+    )

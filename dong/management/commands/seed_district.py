@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from dong.demo import ADMIN_EMAIL, STAFF_EMAIL, demo_password, demo_seed
+from dong.demo_content import dong_demo_seed
 from dong.district_file import DistrictFileError, load_district_file
 from dong.models import DongPage
 from dong.services import district_seed
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.write("Adding demo accounts and sample text")
             emails = demo_seed(password=password, progress=self._progress)
             self.stdout.write(self.style.SUCCESS(f"Demo accounts: {len(emails)}"))
+            pages = dong_demo_seed()
+            self.stdout.write(self.style.SUCCESS(f"Demo notices and minutes: {pages}"))
             threads = forums_demo_seed()
             self.stdout.write(
                 self.style.SUCCESS(f"Demo forum threads started: {threads}")

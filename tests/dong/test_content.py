@@ -1,0 +1,259 @@
+import itertools
+import json
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from dong.models import (
+    DongPage,
+    MinutesIndexPage,
+    MinutesPage,
+    NoticeIndexPage,
+    NoticePage,
+    StandardPage,
+)
+from forums import services as forum_services
+
+pytestmark = pytest.mark.django_db
+SLUGS = itertools.count(1)
+
+
+def add_notice(
+    dong: DongPage, title: str, *, tags=(), live=True, days_ago=0, summary=""
+) -> NoticePage:
+    index = NoticeIndexPage.objects.child_of(dong).get()
+    notice = NoticePage(
+        title=title,
+        slug=f"notice-{next(SLUGS)}",
+        date=timezone.localdate() - timedelta(days=days_ago),
+        summary=summary,
+        body=f"<p>{title}</p>",
+    )
+    notice.tags.add(*tags)
+    index.add_child(instance=notice)
+    revision = notice.save_revision()
+    if live:
+        revision.publish()
+    else:
+        notice.unpublish()
+    return notice
+
+
+@pytest.fixture
+def yeoksam(district):
+    return next(d for d in district if d.slug == "yeoksam-1")
+
+
+def test_every_association_has_notice_and_minutes_sections(district):
+    for dong in district:
+        assert NoticeIndexPage.objects.child_of(dong).live().count() == 1
+        assert MinutesIndexPage.objects.child_of(dong).live().count() == 1
+
+
+def test_page_type_rules_keep_each_kind_in_its_place():
+    assert DongPage.can_create_at(NoticeIndexPage.objects.first()) is False
+    assert NoticePage.allowed_parent_page_models() == [NoticeIndexPage]
+    assert MinutesPage.allowed_parent_page_models() == [MinutesIndexPage]
+    assert set(DongPage.allowed_subpage_models()) == {
+        NoticeIndexPage,
+        MinutesIndexPage,
+        StandardPage,
+    }
+
+
+def test_pinned_until_in_the_past_is_refused():
+    notice = NoticePage(
+        title="x",
+        slug="x",
+        body="<p>x</p>",
+        pinned_until=timezone.localdate() - timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as error:
+        notice.full_clean()
+    assert "pinned_until" in error.value.message_dict
+
+
+def test_meeting_date_far_in_the_future_is_refused():
+    minutes = MinutesPage(
+        title="x",
+        slug="x",
+        meeting_type="regular",
+        meeting_date=timezone.localdate() + timedelta(days=800),
+    )
+    with pytest.raises(ValidationError) as error:
+        minutes.full_clean()
+    assert "meeting_date" in error.value.message_dict
+
+
+def test_dong_page_shows_latest_notices_minutes_and_consenting_officers(
+    client, yeoksam
+):
+    add_notice(yeoksam, "봄맞이 대청소 안내")
+    yeoksam.officers.create(role="회장", display_name="김회장", show_publicly=True)
+    yeoksam.officers.create(role="감사", display_name="비공개위원", show_publicly=False)
+    yeoksam.committees.create(
+        name="환경분과", purpose="마을 환경 개선", rhythm="매월 첫째 주 월요일"
+    )
+    yeoksam.save_revision().publish()
+    text = client.get(yeoksam.url).text
+    assert "봄맞이 대청소 안내" in text
+    assert "김회장" in text and "비공개위원" not in text
+    assert "환경분과" in text
+
+
+def test_home_shows_the_latest_notices_from_every_association(client, district):
+    add_notice(district[0], "신사동 소식")
+    add_notice(district[-1], "세곡동 소식")
+    text = client.get("/").text
+    assert "신사동 소식" in text and "세곡동 소식" in text
+
+
+def test_tag_page_lists_notices_across_the_district(client, district):
+    add_notice(district[0], "안전 점검 A", tags=["안전"])
+    add_notice(district[5], "안전 점검 B", tags=["안전"])
+    add_notice(district[6], "다른 소식", tags=["축제"])
+    from taggit.models import Tag
+
+    text = client.get(f"/tags/{Tag.objects.get(name='안전').slug}/").text
+    assert "안전 점검 A" in text and "안전 점검 B" in text and "다른 소식" not in text
+
+
+@pytest.mark.parametrize("query", ["자치", "대청소", "맞이 대청"])
+def test_korean_search_finds_words_inside_words(client, yeoksam, query):
+    add_notice(yeoksam, "봄맞이 대청소 안내", summary="주민자치회가 함께합니다")
+    text = client.get("/search/", {"q": query}).text
+    assert "봄맞이 대청소 안내" in text
+    assert "<mark>" in text
+
+
+def test_search_finds_the_second_word_of_a_title_and_filters_by_dong(
+    client, district, yeoksam
+):
+    add_notice(yeoksam, "주차장 야간개방 결과")
+    add_notice(district[0], "신사동 야간개방 설명회")
+    text = client.get("/search/", {"q": "야간개방", "dong": "yeoksam-1"}).text
+    assert "주차장 야간개방 결과" in text and "신사동 야간개방 설명회" not in text
+
+
+def test_search_never_shows_drafts_private_pages_or_hidden_threads(
+    client, yeoksam, make_user, settings
+):
+    settings.FORUMS_MIN_SECONDS_BETWEEN_POSTS = 0
+    add_notice(yeoksam, "비밀초안 공지", live=False)
+    private = add_notice(yeoksam, "비밀회의 공지")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    ).groups.add(yeoksam.leaders_group)
+    author = make_user()
+    thread = forum_services.thread_create(
+        author=author, board=yeoksam.boards.get(), title="비밀스레드 제목", body="본문"
+    )
+    staff = make_user(groups=[Group.objects.get(name="District staff")])
+    forum_services.thread_hide(moderator=staff, thread=thread, reason="개인정보")
+    text = client.get("/search/", {"q": "비밀"}).text
+    assert (
+        "비밀초안" not in text and "비밀회의" not in text and "비밀스레드" not in text
+    )
+
+
+def test_feeds_are_valid_and_per_association(client, district, yeoksam):
+    add_notice(yeoksam, "역삼 소식 하나", tags=["안내"])
+    add_notice(district[0], "신사 소식 하나")
+    district_feed = ET.fromstring(client.get("/feeds/notices/").content)
+    titles = [item.findtext("title") for item in district_feed.iter("item")]
+    assert "역삼 소식 하나" in titles and "신사 소식 하나" in titles
+    dong_feed = ET.fromstring(client.get("/feeds/yeoksam-1/notices/").content)
+    assert [item.findtext("title") for item in dong_feed.iter("item")] == [
+        "역삼 소식 하나"
+    ]
+    atom = ET.fromstring(client.get("/feeds/yeoksam-1/notices/atom/").content)
+    assert atom.tag.endswith("feed")
+
+
+def test_api_lists_public_live_pages_only(client, yeoksam):
+    add_notice(yeoksam, "공개 공지")
+    add_notice(yeoksam, "초안 공지", live=False)
+    private = add_notice(yeoksam, "비공개 공지")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.LOGIN
+    )
+    data = client.get(
+        "/api/v2/pages/",
+        {
+            "type": "dong.NoticePage",
+            "fields": "date,summary,tags",
+            "limit": 20,
+            "order": "-id",
+        },
+    ).json()
+    titles = {item["title"] for item in data["items"]}
+    assert "공개 공지" in titles
+    assert "초안 공지" not in titles and "비공개 공지" not in titles
+    assert client.get(f"/api/v2/pages/{private.pk}/").status_code == 404
+
+
+def test_open_data_exports_notices_and_minutes(client, yeoksam):
+    add_notice(yeoksam, "내보내기 공지", tags=["자료"])
+    payload = json.loads(client.get("/open-data/yeoksam-1.json").content)
+    assert payload["code"] == yeoksam.code
+    row = next(item for item in payload["items"] if item["title"] == "내보내기 공지")
+    assert (
+        row["kind"] == "notice" and row["tags"] == ["자료"] and row["url"].endswith("/")
+    )
+    csv_text = client.get("/open-data/yeoksam-1.csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == "kind,title,date,url,tags"
+    assert "내보내기 공지" in csv_text
+    assert client.get("/open-data/yeoksam-1.xml").status_code == 404
+
+
+def test_sitemap_and_robots(client, yeoksam):
+    assert "/yeoksam-1/" in client.get("/sitemap.xml").text
+    assert "Sitemap:" in client.get("/robots.txt").text
+
+
+HOME_BUDGET, DONG_BUDGET, NOTICE_BUDGET = 10, 14, 13
+
+
+def test_page_query_counts_do_not_grow_with_200_notices(
+    yeoksam, district, django_assert_max_num_queries
+):
+    def counts():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = Client()
+        client.get("/")
+        result = {}
+        for name, url in (("home", "/"), ("dong", yeoksam.url), ("notice", first.url)):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result[name] = len(queries)
+        return result
+
+    first = add_notice(yeoksam, "첫 공지")
+    for n in range(5):
+        add_notice(district[n], f"공지 {n}")
+    few = counts()
+    index = NoticeIndexPage.objects.child_of(yeoksam).get()
+    for n in range(200):
+        index.add_child(
+            instance=NoticePage(
+                title=f"대량 공지 {n}",
+                slug=f"bulk-{n}",
+                body="<p>x</p>",
+                date=timezone.localdate(),
+            )
+        )
+    many = counts()
+    assert many == few
+    assert (
+        many["home"] <= HOME_BUDGET
+        and many["dong"] <= DONG_BUDGET
+        and many["notice"] <= NOTICE_BUDGET
+    ), many
