@@ -4,8 +4,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from wagtail.models import Collection, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from district.models import DistrictHomePage
 from dong import permissions
@@ -61,6 +71,14 @@ def home_ensure(*, title: str, title_en: str) -> DistrictHomePage:
         ):
             previous_root.delete()
     return home
+
+
+def _remove_wagtail_defaults() -> None:
+    """Wagtail's first migration adds "Editors" and "Moderators" groups with rights on the whole
+    tree and assigns its "Moderators approval" workflow to the root. Our roles replace them; the
+    groups are removed only while nobody is in them."""
+    WorkflowPage.objects.filter(page__depth=1).delete()
+    Group.objects.filter(name__in=("Editors", "Moderators"), user__isnull=True).delete()
 
 
 def _staff_group(home: DistrictHomePage) -> Group:
@@ -154,6 +172,7 @@ def district_seed(
     """
     report = SeedReport()
     home = home_ensure(title=title, title_en=title_en)
+    _remove_wagtail_defaults()
     _staff_group(home)
     for number, entry in enumerate(entries, start=1):
         if progress:
@@ -167,3 +186,40 @@ def district_seed(
             page.leaders_group, (("wagtailadmin", "access_admin"),)
         )
     return report
+
+
+REVIEW_WORKFLOW_NAME = "District review"
+
+
+def _review_workflow() -> Workflow:
+    workflow, _created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME)
+    if not workflow.workflow_tasks.exists():
+        task, _created = GroupApprovalTask.objects.get_or_create(
+            name="District staff approval"
+        )
+        task.groups.set([Group.objects.get(name=permissions.STAFF_GROUP_NAME)])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+@transaction.atomic
+def review_mode_set(*, actor, dong: DongPage, enabled: bool) -> None:
+    """Switch an association between publishing directly and "review before publish".
+
+    In review mode the District review workflow (approval by District staff) is
+    assigned to the association's subtree and its leaders lose the publish
+    permission there, so their "Publish" becomes "Submit to District review".
+    Only district staff may switch.
+    """
+    if not permissions.is_district_staff(actor):
+        raise PermissionDenied
+    if enabled:
+        WorkflowPage.objects.update_or_create(
+            page=dong, defaults={"workflow": _review_workflow()}
+        )
+        GroupPagePermission.objects.filter(
+            group=dong.leaders_group, page=dong, permission__codename="publish_page"
+        ).delete()
+    else:
+        WorkflowPage.objects.filter(page=dong).delete()
+        permissions.grant_page_permissions(dong.leaders_group, dong, ("publish_page",))

@@ -12,29 +12,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dong.permissions import STAFF_GROUP_NAME
+from dong.permissions import is_district_staff, user_group_ids
 from forums.models import Board, Post, Thread
 
 AnyUser = User | AnonymousUser
-
-
-def _group_ids(user: AnyUser) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_dongne_group_ids"):
-        groups = list(user.groups.values_list("id", "name"))
-        user._dongne_group_ids = frozenset(group_id for group_id, _name in groups)
-        user._dongne_is_staff = user.is_superuser or any(
-            name == STAFF_GROUP_NAME for _id, name in groups
-        )
-    return user._dongne_group_ids
-
-
-def is_district_staff(user: AnyUser) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    _group_ids(user)
-    return user._dongne_is_staff
 
 
 def can_moderate(user: AnyUser, board: Board) -> bool:
@@ -43,7 +24,7 @@ def can_moderate(user: AnyUser, board: Board) -> bool:
         return False
     if is_district_staff(user):
         return True
-    groups = _group_ids(user)
+    groups = user_group_ids(user)
     if board.facilitators_id and board.facilitators_id in groups:
         return True
     return bool(board.dong_id and board.dong.leaders_group_id in groups)
@@ -54,7 +35,7 @@ def moderated_boards(user: AnyUser) -> QuerySet[Board]:
     boards = Board.objects.select_related("dong")
     if is_district_staff(user):
         return boards
-    groups = _group_ids(user)
+    groups = user_group_ids(user)
     return boards.filter(
         Q(facilitators_id__in=groups) | Q(dong__leaders_group_id__in=groups)
     )
