@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from district import languages
@@ -21,9 +23,14 @@ def _safe_next(request: HttpRequest) -> str:
     return target
 
 
+@csrf_exempt  # anonymous pages are cached without a token; signed-in requests are checked below
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; remembered in a cookie and, when signed in, in the profile."""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
     code = request.POST.get("language", "")
     response = HttpResponseRedirect(_safe_next(request))
     if not languages.is_supported(code):

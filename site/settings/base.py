@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "district.cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "district.urls"
@@ -286,6 +287,10 @@ FORUMS_EDIT_WINDOW_MINUTES = 60
 FORUMS_REPORTS_TO_HIDE = 3
 FORUMS_POSTS_PER_PAGE = 30
 FORUMS_THREADS_PER_PAGE = 30
+
+# Anonymous readers get Wagtail pages from the cache (district.cache); every
+# publish invalidates it. 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Live updates: how much of the live-event log reconnecting clients can catch up from.
 LIVE_EVENT_KEEP_PER_TOPIC = 1000

@@ -27,3 +27,7 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Off by default in tests (query-count and content tests read fresh pages); the
+# cache tests turn it on.
+PAGE_CACHE_SECONDS = 0
