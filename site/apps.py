@@ -9,8 +9,18 @@ class DistrictConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        """Decoupled extras only: sockets close on sign-out; the page cache empties on publish."""
         from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import post_delete
+        from wagtail.models import Page
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+        )
 
+        from district.cache import bump_version
         from district.live import close_user_sockets
 
         def on_logout(sender, request, user, **kwargs):
@@ -19,4 +29,14 @@ class DistrictConfig(AppConfig):
 
         user_logged_out.connect(
             on_logout, dispatch_uid="district.close_sockets_on_logout"
+        )
+        for name, signal in (
+            ("published", page_published),
+            ("unpublished", page_unpublished),
+            ("moved", post_page_move),
+            ("slug", page_slug_changed),
+        ):
+            signal.connect(bump_version, dispatch_uid=f"district.pagecache.{name}")
+        post_delete.connect(
+            bump_version, sender=Page, dispatch_uid="district.pagecache.deleted"
         )
