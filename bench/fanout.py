@@ -245,7 +245,7 @@ class Result:
     other_frames: dict = field(default_factory=dict)
     frame_bytes: int = 0
     connect_s: float = 0.0
-    note: str = ""
+    warmup: list = field(default_factory=list)
 
 
 async def run_scenario(
@@ -291,6 +291,7 @@ async def run_scenario(
     )
     await asyncio.sleep(args.settle)
     t0_of: dict = {}
+    warm_keys: list = []
     measured: list = []
     try:
         for i in range(warmup + posts):
@@ -304,10 +305,12 @@ async def run_scenario(
                 common.log(f"{name}: post {i} failed: {exc!r}")
                 await asyncio.sleep(gap)
                 continue
+            t0_of[key] = t0
             if i >= warmup:
-                t0_of[key] = t0
                 measured.append(key)
                 res.publish_ms.append(pub_ms)
+            else:
+                warm_keys.append(key)
             # Done when every socket has it, or every socket still open has it
             # (sockets the server closed are counted as missing), or after args.timeout.
             while True:
@@ -333,6 +336,13 @@ async def run_scenario(
                     res.latencies_ms.append((s.recv[key] - t0_of[key]) * 1000)
             if s.closed:
                 res.closed_sockets.append(s.closed)
+        for key in warm_keys:
+            lat = [(s.recv[key] - t0_of[key]) * 1000 for s in subs if key in s.recv]
+            res.warmup.append(
+                f"{len(lat)}/{len(subs)} got it, max {max(lat):.0f} ms"
+                if lat
+                else "none got it"
+            )
         res.posts = len(measured)
         res.expected = len(measured) * len(subs)
         res.missing = res.expected - len(res.latencies_ms)
@@ -400,6 +410,8 @@ def print_table(results: list[Result]) -> None:
             )
         if r.duplicates:
             extras.append(f"duplicates={r.duplicates}")
+        if r.warmup:
+            extras.append(f"unmeasured warm-up posts: {r.warmup}")
         if r.other_frames:
             extras.append(f"other frames={r.other_frames}")
         print(

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("forums/", include("forums.urls")),
     path("search/", views.search_view, name="search"),
+    path("healthz", views.healthz, name="healthz"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
     path(

@@ -84,3 +84,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "count": len(results),
         },
     )
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """A trivial view behind the full middleware stack: for load balancers, and the benchmarks' baseline."""
+    return HttpResponse("ok", content_type="text/plain")
