@@ -22,6 +22,25 @@ CLOSE_SIGNED_OUT = 4001
 CLOSE_ABUSE = 4008
 
 
+def _authorise_and_read(
+    user, topic: str, after: int | None
+) -> tuple[bool, int, list[dict] | None]:
+    """One trip to the database per subscription: may the user read it, and what did they miss?
+
+    Returns (allowed, last seq, backlog frames or None when the client must resync).
+    """
+    if not live.can_subscribe(user, topic):
+        return False, 0, []
+    if after is None:
+        return True, live.last_seqs([topic])[topic], []
+    events = live.events_since(topic, after)
+    return (
+        True,
+        after,
+        None if events is None else [event.as_frame() for event in events],
+    )
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.user = self.scope["user"]
@@ -116,20 +135,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if len(self.seen) + len(self.syncing) >= MAX_TOPICS:
             await self.send_error("too_many_topics", topic)
             return
-        if not await database_sync_to_async(live.can_subscribe)(self.user, topic):
-            await self.send_error("forbidden", topic)
-            return
         # Join first and hold live messages back while the backlog is read, so
         # nothing falls between the two and everything leaves in order.
         self.syncing[topic] = []
         await self.hub.join(topic, self)
-        if after is None:
-            last = (await database_sync_to_async(live.last_seqs)([topic]))[topic]
-            backlog: list[dict] | None = []
-        else:
-            last = after
-            events = await database_sync_to_async(live.events_since)(topic, after)
-            backlog = None if events is None else [event.as_frame() for event in events]
+        allowed, last, backlog = await database_sync_to_async(_authorise_and_read)(
+            self.user, topic, after
+        )
+        if not allowed:
+            self.syncing.pop(topic, None)
+            await self.hub.leave(topic, self)
+            await self.send_error("forbidden", topic)
+            return
         held = self.syncing.pop(topic, None)
         if held is None:  # unsubscribed meanwhile
             return

@@ -1,11 +1,12 @@
 """One channel-layer subscription per process and topic, fanned out locally.
 
-A channel-layer group send costs one write per member. With every socket a
-member, a post to a thread read by 1,000 people costs 1,000 Redis writes. Here
-each process joins a topic's group once, through its own hub channel, and
-hands each message to its local sockets in memory: a post costs one write per
-process. Still on the channel layer, so several processes on several hosts
-share live updates through Redis.
+Without the hub every socket is a group member with its own channel: a post to
+a thread read by 1,000 people makes channels-redis carry the message for 1,000
+channels, and each consumer wakes through its own channel receive. Here each
+process joins a topic's group once, through its own hub channel, and hands
+each message to its local sockets in memory: one channel-layer delivery per
+process, then plain function calls. Still on the channel layer, so several
+processes on several hosts share live updates through Redis.
 """
 
 import asyncio

@@ -134,7 +134,16 @@ if REDIS_URL:
             # Each process reads one hub channel for all its sockets (district.live.hub):
             # give it room for bursts.
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times socket reads out after 5 s by default, exactly
+                # channels-redis's blocking-pop wait: idle sockets would die
+                # (channels_redis#422). Reads may wait longer; connects may not.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                    }
+                ],
                 "prefix": "dongne",
                 "capacity": 1000,
                 "expiry": 60,

@@ -277,3 +277,17 @@ async def test_writes_succeed_when_the_channel_layer_fails(thread, people, setti
         assert post.pk
     finally:
         channel_layers.backends.clear()
+
+
+@pytest.mark.redis
+async def test_an_idle_socket_outlives_the_redis_read_timeout(thread, people):
+    """redis-py 8 reads time out after 5 s by default, as long as channels-redis's blocking pop:
+    without the longer socket_timeout in settings, this socket dies while idle."""
+    reader = await open_socket()
+    await subscribe(reader, thread.topic)
+    await asyncio.sleep(7)
+    await reader.send_json_to({"type": "ping"})
+    assert await reader.receive_json_from(timeout=5) == {"type": "pong"}
+    await reply(people[1], thread, "7초 뒤에도 받나요")
+    assert (await receive_events(reader, 1, timeout=5))[0]["event"] == "post.created"
+    await reader.disconnect()
