@@ -401,8 +401,13 @@ def _log(
     thread: Thread,
     post: Post | None,
     reason: str,
+    *,
+    notify: bool = True,
 ) -> list[Broadcast]:
-    """Write the moderation log entry and tell the author; returns the notification broadcast."""
+    """Write the moderation log entry and (unless `notify` is off) tell the author.
+
+    Returns the notification's broadcast, for the caller's single publish.
+    """
     target = post.author if post is not None else thread.author
     ModerationAction.objects.create(
         moderator=moderator,
@@ -414,7 +419,7 @@ def _log(
         summary=_summary(thread, post),
         reason=reason,
     )
-    if moderator is not None and target.pk == moderator.pk:
+    if not notify or (moderator is not None and target.pk == moderator.pk):
         return []
     _notification, broadcast = notification_create(
         user=target,
@@ -447,11 +452,7 @@ def report_create(
     *, reporter: AbstractUser, post: Post, reason: str, note: str = ""
 ) -> Report:
     """File a report. FORUMS_REPORTS_TO_HIDE open reports from distinct residents hide the post for review."""
-    post = (
-        Post.objects.select_for_update(of=("self",))
-        .select_related("thread__board__dong", "author")
-        .get(pk=post.pk)
-    )
+    post = _locked_post(post)
     if not permissions.can_react_or_report(reporter, post):
         raise PermissionDenied
     report = Report(post=post, reporter=reporter, reason=reason, note=note.strip())
@@ -479,70 +480,56 @@ def report_create(
     return report
 
 
-@transaction.atomic
-def post_hide(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
-    post = (
+def _locked_post(post: Post) -> Post:
+    return (
         Post.objects.select_for_update(of=("self",))
         .select_related("thread__board__dong", "author")
         .get(pk=post.pk)
     )
+
+
+def _set_post_hidden(
+    *, moderator: AbstractUser, post: Post, reason: str, hidden: bool
+) -> Post:
+    post = _locked_post(post)
     reason = _require_moderator(moderator, post.thread.board, reason)
-    post.is_hidden = True
+    post.is_hidden = hidden
     post.save(update_fields=["is_hidden"])
     _resolve_reports(post)
-    broadcasts = _log(moderator, Kind.HIDE, post.thread, post, reason)
-    publish_on_commit(
-        Broadcast(post.thread.topic, "post.hidden", {"post_id": post.pk}), *broadcasts
+    broadcasts = _log(
+        moderator, Kind.HIDE if hidden else Kind.RESTORE, post.thread, post, reason
     )
+    event = Broadcast(post.thread.topic, "post.hidden", {"post_id": post.pk})
+    if not hidden:
+        event = Broadcast(post.thread.topic, "post.restored", post_payload(post))
+    publish_on_commit(event, *broadcasts)
     return post
+
+
+@transaction.atomic
+def post_hide(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
+    return _set_post_hidden(moderator=moderator, post=post, reason=reason, hidden=True)
 
 
 @transaction.atomic
 def post_restore(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
-    post = (
-        Post.objects.select_for_update(of=("self",))
-        .select_related("thread__board__dong", "author")
-        .get(pk=post.pk)
-    )
-    reason = _require_moderator(moderator, post.thread.board, reason)
-    post.is_hidden = False
-    post.save(update_fields=["is_hidden"])
-    _resolve_reports(post)
-    broadcasts = _log(moderator, Kind.RESTORE, post.thread, post, reason)
-    publish_on_commit(
-        Broadcast(post.thread.topic, "post.restored", post_payload(post)), *broadcasts
-    )
-    return post
+    return _set_post_hidden(moderator=moderator, post=post, reason=reason, hidden=False)
 
 
 @transaction.atomic
 def report_dismiss(*, moderator: AbstractUser, post: Post, reason: str) -> int:
+    """Close the open reports on a post without acting on it (logged; the author is not told)."""
     post = Post.objects.select_related("thread__board__dong", "author").get(pk=post.pk)
     reason = _require_moderator(moderator, post.thread.board, reason)
-    count = Report.objects.filter(post=post, resolved_at__isnull=True).update(
-        resolved_at=timezone.now()
-    )
-    ModerationAction.objects.create(
-        moderator=moderator,
-        kind=Kind.DISMISS,
-        board=post.thread.board,
-        thread=post.thread,
-        post=post,
-        target_author=post.author,
-        summary=_summary(post.thread, post),
-        reason=reason,
-    )
-    return count
+    _resolve_reports(post)
+    _log(moderator, Kind.DISMISS, post.thread, post, reason, notify=False)
+    return 1
 
 
 @transaction.atomic
 def post_delete(*, moderator: AbstractUser, post: Post, reason: str) -> None:
     """Delete a reply for good (the log keeps who, when and why). The opening post goes with its thread."""
-    post = (
-        Post.objects.select_for_update(of=("self",))
-        .select_related("thread__board__dong", "author")
-        .get(pk=post.pk)
-    )
+    post = _locked_post(post)
     reason = _require_moderator(moderator, post.thread.board, reason)
     thread = Thread.objects.select_for_update().get(pk=post.thread_id)
     if thread.posts.order_by("id").values_list("id", flat=True).first() == post.pk:
