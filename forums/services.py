@@ -441,8 +441,8 @@ def _require_moderator(moderator: AbstractUser, board: Board, reason: str) -> st
     return reason[:1000]
 
 
-def _resolve_reports(post: Post) -> None:
-    Report.objects.filter(post=post, resolved_at__isnull=True).update(
+def _resolve_reports(post: Post) -> int:
+    return Report.objects.filter(post=post, resolved_at__isnull=True).update(
         resolved_at=timezone.now()
     )
 
@@ -521,9 +521,9 @@ def report_dismiss(*, moderator: AbstractUser, post: Post, reason: str) -> int:
     """Close the open reports on a post without acting on it (logged; the author is not told)."""
     post = Post.objects.select_related("thread__board__dong", "author").get(pk=post.pk)
     reason = _require_moderator(moderator, post.thread.board, reason)
-    _resolve_reports(post)
+    count = _resolve_reports(post)
     _log(moderator, Kind.DISMISS, post.thread, post, reason, notify=False)
-    return 1
+    return count
 
 
 @transaction.atomic
