@@ -20,6 +20,7 @@ BURST = 30
 CLOSE_AFTER_STRIKES = 50
 CLOSE_SIGNED_OUT = 4001
 CLOSE_ABUSE = 4008
+ENCODED = "_encoded_frame"
 
 
 def _authorise_and_read(
@@ -194,15 +195,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def _emit(self, frame: dict) -> None:
         self.seen[frame["topic"]] = frame["seq"]
-        await self.send_json(
-            {
-                "type": "event",
-                "topic": frame["topic"],
-                "seq": frame["seq"],
-                "event": frame["event"],
-                "data": frame["data"],
-            }
-        )
+        # The hub hands the same message dict to every local socket: encode it once.
+        text = frame.get(ENCODED)
+        if text is None:
+            text = frame[ENCODED] = json.dumps(
+                {
+                    "type": "event",
+                    "topic": frame["topic"],
+                    "seq": frame["seq"],
+                    "event": frame["event"],
+                    "data": frame["data"],
+                }
+            )
+        await self.send(text_data=text)
 
     async def send_error(self, code: str, topic: str | None = None) -> None:
         frame = {"type": "error", "code": code}
