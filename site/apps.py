@@ -9,9 +9,11 @@ class DistrictConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Decoupled extras only: sockets close on sign-out; the page cache empties on publish."""
+        """Decoupled extras only: sockets close on sign-out and suspension; the page cache empties on publish."""
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_out
-        from django.db.models.signals import post_delete
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
         from wagtail.models import Page
         from wagtail.signals import (
             page_published,
@@ -27,8 +29,19 @@ class DistrictConfig(AppConfig):
             if user is not None:
                 close_user_sockets(user.pk)
 
+        def on_user_saved(sender, instance, **kwargs):
+            if not instance.is_active:  # suspended: their open pages stop listening
+                transaction.on_commit(lambda: close_user_sockets(instance.pk))
+
+        # weak=False: the receivers are local functions, which a weak reference would lose.
         user_logged_out.connect(
-            on_logout, dispatch_uid="district.close_sockets_on_logout"
+            on_logout, weak=False, dispatch_uid="district.close_sockets_on_logout"
+        )
+        post_save.connect(
+            on_user_saved,
+            sender=get_user_model(),
+            weak=False,
+            dispatch_uid="district.close_sockets_on_suspend",
         )
         for name, signal in (
             ("published", page_published),

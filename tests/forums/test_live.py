@@ -10,7 +10,6 @@ from django.db import transaction
 from django.test import Client
 
 from district.asgi import application
-from district.live import close_user_sockets
 from district.models import LiveEvent, LiveTopic
 from forums import services
 from forums.models import Board
@@ -232,7 +231,14 @@ async def test_signing_out_closes_the_users_sockets(people):
     user = people[1]
     sock = await open_socket(user)
     assert (await subscribe(sock, f"user:{user.pk}"))["code"] == "already_subscribed"
-    await database_sync_to_async(close_user_sockets)(user.pk)
+
+    @database_sync_to_async
+    def sign_out_elsewhere():
+        client = Client()
+        client.force_login(user)
+        client.post("/accounts/logout/")
+
+    await sign_out_elsewhere()
     frame = await sock.receive_output(timeout=5)
     assert frame == {"type": "websocket.close", "code": 4001}
 
@@ -291,3 +297,19 @@ async def test_an_idle_socket_outlives_the_redis_read_timeout(thread, people):
     await reply(people[1], thread, "7초 뒤에도 받나요")
     assert (await receive_events(reader, 1, timeout=5))[0]["event"] == "post.created"
     await reader.disconnect()
+
+
+async def test_suspending_a_user_closes_their_sockets(people):
+    user = people[1]
+    sock = await open_socket(user)
+
+    @database_sync_to_async
+    def suspend():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+    await suspend()
+    assert await sock.receive_output(timeout=5) == {
+        "type": "websocket.close",
+        "code": 4001,
+    }
