@@ -112,6 +112,8 @@ class DongPage(Page):
         return self.name_en
 
     def get_context(self, request, *args, **kwargs):
+        from events.services import upcoming_occurrences
+
         context = super().get_context(request, *args, **kwargs)
         notices = (
             NoticePage.objects.live()
@@ -131,6 +133,9 @@ class DongPage(Page):
         ]
         context["committees"] = list(self.committees.all())
         context["boards"] = list(self.boards.all())
+        context["upcoming_events"] = list(
+            upcoming_occurrences().filter(event__board__dong=self)[:5]
+        )
         return context
 
 

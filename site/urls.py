@@ -22,6 +22,7 @@ urlpatterns = [
         name="notifications_read",
     ),
     path("forums/", include("forums.urls")),
+    path("events/", include("events.urls")),
     path("search/", views.search_view, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v2/", api_router.urls),

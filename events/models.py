@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+
+from events.recurrence import RecurrenceError, parse_rule
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+
+
+class EventTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "events.Event", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Event(ClusterableModel):
+    """A meeting, programme or gathering announced on a board (the board gives its dong and audience).
+
+    A recurring event (weekly senior tea) has an RRULE with an end (COUNT or
+    UNTIL); each occurrence takes its own RSVPs. Its discussion happens in a
+    forum thread on the same board, created with the event.
+    """
+
+    board = models.ForeignKey(
+        "forums.Board", on_delete=models.PROTECT, related_name="events"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location_name = models.CharField(_("place"), max_length=150, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    map_url = models.URLField(_("map link"), blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    languages = models.CharField(
+        _("languages spoken"), max_length=60, blank=True, help_text=_("e.g. ko, en")
+    )
+    tags = ClusterTaggableManager(through=EventTag, blank=True, verbose_name=_("tags"))
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Empty for unlimited.")
+    )
+    rsvp_deadline = models.DateTimeField(_("sign-up deadline"), null=True, blank=True)
+    recurrence = models.CharField(
+        _("repeats (RRULE)"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. FREQ=WEEKLY;COUNT=8"),
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="organised_events",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EventStatus.choices,
+        default=EventStatus.SCHEDULED,
+    )
+    approved = models.BooleanField(_("approved"), default=True)
+    thread = models.OneToOneField(
+        "forums.Thread",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("starts_at", "id")
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The event must end after it starts.")
+        if self.capacity == 0:
+            errors["capacity"] = _(
+                "Give at least one place, or leave it empty for unlimited."
+            )
+        if (
+            self.rsvp_deadline
+            and self.starts_at
+            and self.rsvp_deadline > self.starts_at
+        ):
+            errors["rsvp_deadline"] = _(
+                "The sign-up deadline must be before the event starts."
+            )
+        if self.recurrence:
+            try:
+                parse_rule(self.recurrence, self.starts_at)
+            except RecurrenceError as error:
+                errors["recurrence"] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event", args=[self.pk])
+
+    @property
+    def topic(self) -> str:
+        return f"event:{self.pk}"
+
+
+class Occurrence(models.Model):
+    """One date of an event; RSVPs and places belong here. Counts are kept under a row lock."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="occurrences"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    is_cancelled = models.BooleanField(default=False)
+    going_count = models.PositiveIntegerField(
+        default=0, help_text="people going, guests included"
+    )
+    waitlist_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("starts_at", "id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("event", "starts_at"), name="occurrence_once_per_start"
+            ),
+        )
+
+    def places_left(self) -> int | None:
+        if self.event.capacity is None:
+            return None
+        return max(0, self.event.capacity - self.going_count)
+
+
+class RSVPStatus(models.TextChoices):
+    GOING = "going", _("Going")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RSVP(models.Model):
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    status = models.CharField(max_length=20, choices=RSVPStatus.choices)
+    guests = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(null=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occurrence", "user"), name="rsvp_once_per_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(guests__lte=10), name="rsvp_guests_at_most_10"
+            ),
+        )
+        indexes = (models.Index(fields=("occurrence", "status", "waitlisted_at")),)
+
+    @property
+    def seats(self) -> int:
+        return 1 + self.guests

@@ -1,0 +1,181 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections
+from django.utils import timezone, translation
+
+from district.models import LiveEvent, Notification
+from events import services
+from events.models import RSVPStatus
+from forums.models import Board
+from tests.events.conftest import make_event, soon
+
+pytestmark = pytest.mark.django_db
+
+
+def test_event_comes_with_its_occurrences_and_discussion_thread(leader, board):
+    event = make_event(
+        leader, board, recurrence="FREQ=WEEKLY;COUNT=4", capacity=10, tags=["차모임"]
+    )
+    starts = list(event.occurrences.values_list("starts_at", flat=True))
+    assert len(starts) == 4 and starts[1] - starts[0] == timedelta(days=7)
+    assert event.thread.board == board and event.thread.title == event.title
+    assert event.description_html == "<p>함께 <strong>차</strong>를 마셔요</p>\n"
+    assert LiveEvent.objects.filter(topic=board.topic, type="event.created").exists()
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"ends_at": soon() - timedelta(hours=1)}, "ends_at"),
+        ({"capacity": 0}, "capacity"),
+        ({"recurrence": "FREQ=WEEKLY"}, "recurrence"),
+        ({"recurrence": "FREQ=SOMETIMES;COUNT=2"}, "recurrence"),
+        ({"rsvp_deadline": soon(days=8)}, "rsvp_deadline"),
+    ],
+)
+def test_bad_event_input_is_refused_and_nothing_is_saved(leader, board, fields, field):
+    with pytest.raises(ValidationError) as error:
+        make_event(leader, board, starts_at=soon(), **fields)
+    assert field in error.value.message_dict
+    assert not board.events.exists() and not board.threads.exists()
+
+
+def test_only_leaders_facilitators_and_staff_organise(make_user, board, district):
+    with pytest.raises(PermissionDenied):
+        make_event(make_user(), board)
+    with pytest.raises(PermissionDenied):
+        make_event(make_user(groups=[district[0].leaders_group]), board)
+    make_event(make_user(groups=[Group.objects.get(name="District staff")]), board)
+    youth = Board.objects.get(slug="youth")
+    make_event(
+        make_user(groups=[Group.objects.get(name="Facilitators · Youth")]), youth
+    )
+
+
+def test_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(
+    leader, board, make_user
+):
+    occurrence = make_event(leader, board, capacity=2).occurrences.get()
+    a, b, c, d = (make_user() for _ in range(4))
+    assert (
+        services.rsvp_set(user=a, occurrence=occurrence, going=True).status
+        == RSVPStatus.GOING
+    )
+    assert (
+        services.rsvp_set(user=b, occurrence=occurrence, going=True).status
+        == RSVPStatus.GOING
+    )
+    assert (
+        services.rsvp_set(user=c, occurrence=occurrence, going=True).status
+        == RSVPStatus.WAITLISTED
+    )
+    assert (
+        services.rsvp_set(user=d, occurrence=occurrence, going=True).status
+        == RSVPStatus.WAITLISTED
+    )
+    services.rsvp_set(user=a, occurrence=occurrence, going=False)
+    occurrence.refresh_from_db()
+    assert (occurrence.going_count, occurrence.waitlist_count) == (2, 1)
+    assert (
+        c.rsvps.get().status == RSVPStatus.GOING
+        and d.rsvps.get().status == RSVPStatus.WAITLISTED
+    )
+    note = Notification.objects.get(user=c, kind="rsvp_promoted")
+    with translation.override("en"):
+        assert "you are now going" in note.message()
+    assert (
+        LiveEvent.objects.filter(
+            topic=f"event:{occurrence.event_id}", type="rsvp.changed"
+        ).count()
+        == 5
+    )
+
+
+def test_guests_count_against_capacity(leader, board, make_user):
+    occurrence = make_event(leader, board, capacity=3).occurrences.get()
+    a, b = make_user(), make_user()
+    services.rsvp_set(user=a, occurrence=occurrence, going=True, guests=2)
+    assert (
+        services.rsvp_set(user=b, occurrence=occurrence, going=True).status
+        == RSVPStatus.WAITLISTED
+    )
+    with pytest.raises(ValidationError):
+        services.rsvp_set(user=a, occurrence=occurrence, going=True, guests=-1)
+    with pytest.raises(ValidationError):
+        services.rsvp_set(user=a, occurrence=occurrence, going=True, guests=4)
+    services.rsvp_set(user=a, occurrence=occurrence, going=True, guests=1)
+    assert b.rsvps.get().status == RSVPStatus.GOING
+
+
+def test_rsvp_to_past_closed_or_cancelled_events_is_refused(leader, board, make_user):
+    user = make_user()
+    past = make_event(
+        leader, board, starts_at=timezone.now() - timedelta(days=1)
+    ).occurrences.get()
+    closed = make_event(
+        leader, board, rsvp_deadline=timezone.now() - timedelta(minutes=1)
+    ).occurrences.get()
+    cancelled_event = make_event(leader, board)
+    services.event_cancel(actor=leader, event=cancelled_event, reason="우천")
+    with translation.override("en"):
+        for occurrence, message in (
+            (past, "already started"),
+            (closed, "has closed"),
+            (cancelled_event.occurrences.get(), "cancelled"),
+        ):
+            with pytest.raises(ValidationError, match=message):
+                services.rsvp_set(user=user, occurrence=occurrence, going=True)
+
+
+def test_cancelling_an_event_tells_everyone_going_or_waiting(leader, board, make_user):
+    event = make_event(leader, board, capacity=1)
+    occurrence = event.occurrences.get()
+    going, waiting = make_user(), make_user()
+    make_user()  # someone not signed up, who must not be told
+    services.rsvp_set(user=going, occurrence=occurrence, going=True)
+    services.rsvp_set(user=waiting, occurrence=occurrence, going=True)
+    with pytest.raises(ValidationError):
+        services.event_cancel(actor=leader, event=event, reason=" ")
+    services.event_cancel(actor=leader, event=event, reason="강사 사정")
+    told = set(
+        Notification.objects.filter(kind="event_cancelled").values_list(
+            "user_id", flat=True
+        )
+    )
+    assert told == {going.pk, waiting.pk}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_200_residents_at_once_for_50_places_give_exactly_50_going(district, make_user):
+    board = Board.objects.select_related("dong").get(slug="yeoksam-1")
+    leader = make_user(groups=[board.dong.leaders_group])
+    occurrence = make_event(leader, board, capacity=50).occurrences.get()
+    users = [make_user() for _ in range(200)]
+    barrier = threading.Barrier(len(users))
+    errors = []
+
+    def press_going(user):
+        try:
+            barrier.wait(timeout=60)
+            services.rsvp_set(user=user, occurrence=occurrence, going=True)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=press_going, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    occurrence.refresh_from_db()
+    statuses = list(occurrence.rsvps.values_list("status", flat=True))
+    assert len(statuses) == 200
+    assert statuses.count(RSVPStatus.GOING) == 50 == occurrence.going_count
+    assert statuses.count(RSVPStatus.WAITLISTED) == 150 == occurrence.waitlist_count
