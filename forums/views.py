@@ -107,7 +107,12 @@ def thread_detail(
         initial = {}
         quote_id = request.GET.get("quote", "")
         if quote_id.isdigit():
-            quoted = next((p for p in page.object_list if p.pk == int(quote_id)), None)
+            # The quoted post may be on another page of the thread than the one shown.
+            quoted = (
+                selectors.thread_posts(request.user, thread)
+                .filter(pk=int(quote_id))
+                .first()
+            )
             if quoted is not None:
                 quoted_text = "\n".join(
                     f"> {line}" for line in quoted.body.splitlines()

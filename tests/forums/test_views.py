@@ -252,3 +252,24 @@ def test_notifications_page_and_mark_read(
     assert "data-unread>1<" in client.get("/").text
     client.post(reverse("notifications_read"))
     assert resident.notifications.filter(read_at__isnull=True).count() == 0
+
+
+def test_quoting_a_post_from_another_page_prefills_the_reply(
+    client, thread, neighbour, settings
+):
+    settings.FORUMS_POSTS_PER_PAGE = 2
+    Post.objects.bulk_create(
+        Post(
+            thread=thread, author=neighbour, body=f"글 {n}", body_html=f"<p>글 {n}</p>"
+        )
+        for n in range(4)
+    )
+    first = thread.posts.order_by("id").first()
+    client.force_login(neighbour)
+    response = client.get(thread.get_absolute_url(), {"quote": first.pk, "page": 3})
+    assert (
+        response.context["reply_form"]
+        .initial["body"]
+        .startswith("> 골목 주차가 어렵습니다.")
+    )
+    assert response.context["reply_form"].initial["quote_of"] == first.pk
