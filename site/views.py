@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_POST
 from district import languages
 from district.forms import ProfileForm
 from district.models import Profile
+from district.search import search
+from dong.models import DongPage
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -63,11 +66,6 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 def search_view(request: HttpRequest) -> HttpResponse:
-    from django.core.paginator import Paginator
-
-    from district.search import search
-    from dong.models import DongPage
-
     query = request.GET.get("q", "").strip()[:100]
     dongs = DongPage.objects.live().order_by("path")
     dong = dongs.filter(slug=request.GET.get("dong", "")).first()
