@@ -33,6 +33,7 @@ URLS = {
     "home": "/",
     "dong page": "/yeoksam-1/",
     "notice page": "/yeoksam-1/notices/notice-1/",
+    "forum thread": "/forums/t/1/",
 }
 LUA = """
 done = function(summary, latency, requests)
