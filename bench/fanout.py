@@ -435,6 +435,12 @@ async def bench(args, servers: common.Servers, results: list[Result]) -> None:
     penv, benv = common.project_env(), common.bare_env(args.bare_stock_redis_timeout)
     for tag, port in zip("AB", ours_ports):
         servers.uvicorn(f"dongne-{tag}", "district.asgi:application", port, penv)
+    # Where replies are posted: process A (which also holds half the sockets), or a
+    # separate web process without sockets (the recommended split, see README).
+    writer_port = ours_ports[0]
+    if args.writer == "separate":
+        writer_port = common.free_port()
+        servers.uvicorn("dongne-W", "district.asgi:application", writer_port, penv)
     for tag, port in zip("AB", bare_ports):
         servers.uvicorn(
             f"channels-{tag}",
@@ -464,7 +470,7 @@ async def bench(args, servers: common.Servers, results: list[Result]) -> None:
             t0 = perf()
             last_post[who] = time.monotonic()
             status, payload = await http_post(
-                ours_ports[0],
+                writer_port,
                 f"/forums/t/{thread_id}/reply/",
                 {"body": body},
                 sessions[who],
@@ -618,6 +624,12 @@ def main() -> int:
         "--posts", type=int, default=20, help="measured posts per scenario"
     )
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured posts first")
+    parser.add_argument(
+        "--writer",
+        choices=["A", "separate"],
+        default="A",
+        help="post through socket process A, or through a third process without sockets",
+    )
     parser.add_argument(
         "--scenarios",
         nargs="+",
