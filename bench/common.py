@@ -334,3 +334,22 @@ def new_event_loop_runner():
 
 def csrf_token() -> str:
     return secrets.token_hex(32)
+
+
+def print_header(no_compression: bool):
+    """Print the command and the machine, raise the open-files limit; return the event-loop runner."""
+    import shlex
+
+    import websockets
+
+    print("command:", shlex.join([sys.executable, *sys.argv]), flush=True)
+    nofile = raise_nofile()
+    runner, loop_name = new_event_loop_runner()
+    print(
+        f"python {sys.version.split()[0]}, websockets {websockets.__version__}, client loop {loop_name}, "
+        f"cpus {os.cpu_count()}, loadavg {os.getloadavg()[0]:.2f}, RLIMIT_NOFILE {nofile}, "
+        f"compression {'off' if no_compression else 'permessage-deflate offered'}",
+        flush=True,
+    )
+    install_signal_handlers()
+    return runner

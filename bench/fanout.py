@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import shlex
 import sys
 import time
 import urllib.parse
@@ -689,16 +688,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    print("command:", shlex.join([sys.executable] + sys.argv), flush=True)
-    nofile = common.raise_nofile()
-    runner, loop_name = common.new_event_loop_runner()
-    print(
-        f"python {sys.version.split()[0]}, websockets {websockets.__version__}, client loop {loop_name}, "
-        f"cpus {os.cpu_count()}, loadavg {os.getloadavg()[0]:.2f}, RLIMIT_NOFILE {nofile}, "
-        f"compression {'off' if args.no_compression else 'permessage-deflate offered'}",
-        flush=True,
-    )
-    common.install_signal_handlers()
+    runner = common.print_header(args.no_compression)
     servers = common.Servers()
     results: list[Result] = []
     rc = 0

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -24,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common
 import fanout
-import websockets
 
 
 async def http_get(port: int, path: str) -> int:
@@ -168,16 +165,7 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=600)
     args = parser.parse_args()
 
-    print("command:", shlex.join([sys.executable, *sys.argv]), flush=True)
-    nofile = common.raise_nofile()
-    runner, loop_name = common.new_event_loop_runner()
-    print(
-        f"python {sys.version.split()[0]}, websockets {websockets.__version__}, client loop {loop_name}, "
-        f"cpus {os.cpu_count()}, loadavg {os.getloadavg()[0]:.2f}, RLIMIT_NOFILE {nofile}, "
-        f"compression {'off' if args.no_compression else 'permessage-deflate offered'}",
-        flush=True,
-    )
-    common.install_signal_handlers()
+    runner = common.print_header(args.no_compression)
     servers = common.Servers()
     rows: list[dict] = []
     rc = 0

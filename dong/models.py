@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -197,8 +198,6 @@ class NoticeIndexPage(Page):
         verbose_name = _("notice list")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()
         notices = NoticePage.objects.live().public().child_of(self)
@@ -301,8 +300,6 @@ class MinutesIndexPage(Page):
         verbose_name = _("minutes list")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         minutes = (
             MinutesPage.objects.live()

@@ -81,9 +81,12 @@ def matching_entries(terms: list[str]):
 
 
 def search(
-    query: str, *, user, dong: DongPage | None = None, limit: int = 500
+    query: str, *, dong: DongPage | None = None, limit: int = 500
 ) -> list[Result]:
-    """Public pages, and forum threads and posts the user may read, matching every word of `query`."""
+    """Live public pages and visible forum threads and posts matching every word of `query`.
+
+    Hidden content is left out for everyone, moderators included: they find it in the queue.
+    """
     terms = terms_of(query)
     if not terms:
         return []

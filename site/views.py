@@ -69,7 +69,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     dongs = DongPage.objects.live().order_by("path")
     dong = dongs.filter(slug=request.GET.get("dong", "")).first()
-    results = search(query, user=request.user, dong=dong) if query else []
+    results = search(query, dong=dong) if query else []
     page = Paginator(results, 20).get_page(request.GET.get("page"))
     return render(
         request,
