@@ -113,7 +113,7 @@ class DongPage(Page):
         return self.name_en
 
     def get_context(self, request, *args, **kwargs):
-        from events.services import upcoming_occurrences
+        from events.selectors import upcoming_occurrences
 
         context = super().get_context(request, *args, **kwargs)
         notices = (

@@ -1,7 +1,5 @@
 """Event writes: creating events with their occurrences and thread, RSVPs under a row lock, cancelling."""
 
-from datetime import timedelta
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -229,16 +227,3 @@ def event_cancel(*, actor: AbstractUser, event: Event, reason: str) -> Event:
         Broadcast(event.topic, "event.cancelled", {"event_id": event.pk}), *broadcasts
     )
     return event
-
-
-def upcoming_occurrences(board: Board | None = None):
-    now = timezone.now() - timedelta(hours=1)
-    occurrences = Occurrence.objects.filter(
-        starts_at__gte=now,
-        event__approved=True,
-        event__status=EventStatus.SCHEDULED,
-        is_cancelled=False,
-    ).select_related("event__board")
-    if board is not None:
-        occurrences = occurrences.filter(event__board=board)
-    return occurrences.order_by("starts_at")

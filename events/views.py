@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from district import live
-from events import services
+from events import selectors, services
 from events.calendar import event_ics
 from events.models import RSVP, Event, Occurrence
 from events.permissions import can_organise
@@ -18,7 +18,7 @@ from forums.permissions import access_board
 
 def board_events(request: HttpRequest, slug: str) -> HttpResponse:
     board = access_board(request.user, slug)
-    occurrences = services.upcoming_occurrences(board)[:50]
+    occurrences = selectors.upcoming_occurrences(board)[:50]
     return render(
         request,
         "events/board_events.html",
