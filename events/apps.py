@@ -11,12 +11,8 @@ class EventsConfig(AppConfig):
         from district.live import register_topic
         from district.models import register_notification_kind
         from events import notifications
-
-        def can_follow_event(user, event_id: int) -> bool:
-            from events.models import Event
-
-            return Event.objects.filter(pk=event_id, approved=True).exists()
+        from events.permissions import can_follow_event
 
         register_topic("event", can_follow_event)
-        for kind in ("rsvp_promoted", "event_cancelled"):
+        for kind in notifications.KINDS:
             register_notification_kind(kind, getattr(notifications, kind))

@@ -2,19 +2,29 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 
-from events.recurrence import RecurrenceError, parse_rule
+from events.recurrence import RecurrenceError, describe, validate_rule
 
 
 class EventStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     CANCELLED = "cancelled", _("Cancelled")
     COMPLETED = "completed", _("Completed")
+
+
+class ReviewState(models.TextChoices):
+    """A resident's proposal waits for the board's organisers; organisers' own events start approved."""
+
+    APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Waiting for approval")
+    REJECTED = "rejected", _("Not approved")
 
 
 class EventTag(TaggedItemBase):
@@ -40,7 +50,9 @@ class Event(ClusterableModel):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     location_name = models.CharField(_("place"), max_length=150, blank=True)
-    address = models.CharField(_("address"), max_length=255, blank=True)
+    address = models.CharField(
+        pgettext_lazy("street address", "address"), max_length=255, blank=True
+    )
     map_url = models.URLField(_("map link"), blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     languages = models.CharField(
@@ -68,7 +80,21 @@ class Event(ClusterableModel):
         choices=EventStatus.choices,
         default=EventStatus.SCHEDULED,
     )
-    approved = models.BooleanField(_("approved"), default=True)
+    review_state = models.CharField(
+        _("review"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.APPROVED,
+    )
+    review_note = models.CharField(_("reviewer's note"), max_length=1000, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     thread = models.OneToOneField(
         "forums.Thread",
         null=True,
@@ -80,6 +106,7 @@ class Event(ClusterableModel):
 
     class Meta:
         ordering = ("starts_at", "id")
+        indexes = (models.Index(fields=("board", "review_state", "status")),)
         verbose_name = _("event")
         verbose_name_plural = _("events")
 
@@ -88,6 +115,8 @@ class Event(ClusterableModel):
 
     def clean(self) -> None:
         errors = {}
+        if len((self.title or "").strip()) < 2:
+            errors["title"] = _("Please give the event a title.")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The event must end after it starts.")
         if self.capacity == 0:
@@ -104,7 +133,7 @@ class Event(ClusterableModel):
             )
         if self.recurrence:
             try:
-                parse_rule(self.recurrence, self.starts_at)
+                validate_rule(self.recurrence, self.starts_at)
             except RecurrenceError as error:
                 errors["recurrence"] = str(error)
         if errors:
@@ -112,6 +141,20 @@ class Event(ClusterableModel):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event", args=[self.pk])
+
+    @property
+    def approved(self) -> bool:
+        return self.review_state == ReviewState.APPROVED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    def repeat_description(self) -> str:
+        return describe(self.recurrence) if self.recurrence else ""
+
+    def language_list(self) -> list[str]:
+        return [part.strip() for part in self.languages.split(",") if part.strip()]
 
     @property
     def topic(self) -> str:
@@ -145,6 +188,13 @@ class Occurrence(models.Model):
             return None
         return max(0, self.event.capacity - self.going_count)
 
+    @property
+    def topic(self) -> str:
+        return self.event.topic
+
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
 
 class RSVPStatus(models.TextChoices):
     GOING = "going", _("Going")
@@ -164,6 +214,7 @@ class RSVP(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = (
@@ -179,3 +230,17 @@ class RSVP(models.Model):
     @property
     def seats(self) -> int:
         return 1 + self.guests
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a resident's "my events" calendar, for phone calendars that cannot sign in.
+
+    Anyone holding the address sees the resident's dates, so it can be replaced
+    (the old address stops working at once).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=43, unique=True)
+    created_at = models.DateTimeField(auto_now=True)

@@ -1,11 +1,98 @@
-"""Who may organise events on a board: the same people who moderate it."""
+"""Who may organise, propose, review and manage events. Every view, feed and the live socket ask here.
+
+Organisers of a board are the people who moderate it: a dong's leaders on its
+boards, facilitators on their audience board, district staff anywhere. Any
+resident may propose an event; it waits for those organisers.
+`access_*` fetch and check at once, answering 404 alike for "missing" and "not
+yours to see".
+"""
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.http import Http404
 
+from events.models import Event, Occurrence, ReviewState
 from forums.models import Board
 from forums.permissions import can_moderate
 
+AnyUser = User | AnonymousUser
 
-def can_organise(user: User | AnonymousUser, board: Board) -> bool:
+
+def can_organise(user: AnyUser, board: Board) -> bool:
     """A dong's leaders on its boards, facilitators on their audience board, district staff anywhere."""
     return can_moderate(user, board)
+
+
+def can_propose(user: AnyUser, board: Board) -> bool:
+    """Any signed-in resident may suggest an event on any board; organisers simply create it."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_view_event(user: AnyUser, event: Event) -> bool:
+    """Approved events are public; a proposal is seen by its proposer and the board's organisers."""
+    if event.review_state == ReviewState.APPROVED:
+        return True
+    return bool(
+        user.is_authenticated
+        and (event.organiser_id == user.pk or can_organise(user, event.board))
+    )
+
+
+def can_edit_event(user: AnyUser, event: Event) -> bool:
+    """The board's organisers always; a resident proposer only while the proposal waits."""
+    if can_organise(user, event.board):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and event.organiser_id == user.pk
+        and event.review_state == ReviewState.PENDING
+    )
+
+
+def can_review_event(user: AnyUser, event: Event) -> bool:
+    return event.review_state == ReviewState.PENDING and can_organise(user, event.board)
+
+
+def can_manage_attendees(user: AnyUser, event: Event) -> bool:
+    """See the attendee list, export it and record attendance: the event's organiser and the board's."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return event.organiser_id == user.pk or can_organise(user, event.board)
+
+
+def access_event(user: AnyUser, event_id: int) -> Event:
+    try:
+        event = Event.objects.select_related(
+            "board__dong", "organiser__profile", "thread"
+        ).get(pk=event_id)
+    except Event.DoesNotExist:
+        raise Http404 from None
+    if not can_view_event(user, event):
+        raise Http404
+    return event
+
+
+def access_occurrence(user: AnyUser, occurrence_id: int) -> Occurrence:
+    try:
+        occurrence = Occurrence.objects.select_related(
+            "event__board__dong", "event__organiser__profile"
+        ).get(pk=occurrence_id)
+    except Occurrence.DoesNotExist:
+        raise Http404 from None
+    if not can_view_event(user, occurrence.event):
+        raise Http404
+    return occurrence
+
+
+def access_attendees(user: AnyUser, occurrence_id: int) -> Occurrence:
+    """The occurrence whose attendee list the user may manage; 404 for everyone else."""
+    occurrence = access_occurrence(user, occurrence_id)
+    if not can_manage_attendees(user, occurrence.event):
+        raise Http404
+    return occurrence
+
+
+def can_follow_event(user: AnyUser, event_id: int) -> bool:
+    """The live topic `event:<id>`: whoever may see the event."""
+    event = Event.objects.select_related("board__dong").filter(pk=event_id).first()
+    return event is not None and can_view_event(user, event)

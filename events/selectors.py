@@ -1,23 +1,171 @@
-"""Named reads of events: what the pages, feeds and blocks list."""
+"""Named reads of events: what the lists, the calendar, the feeds and the organisers' pages show."""
 
-from datetime import timedelta
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from events.models import EventStatus, Occurrence
+from dong.permissions import STAFF_GROUP_NAME
+from events.models import RSVP, Event, EventStatus, Occurrence, ReviewState, RSVPStatus
 from forums.models import Board
+
+REMINDER_AHEAD = timedelta(days=1)
+# A board's calendar feed keeps recent history, so a phone does not drop last week's meeting.
+FEED_HISTORY = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What a reader narrowed the lists to; every part optional."""
+
+    dong_id: int | None = None
+    audience: str = ""
+    tag: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    board: Board | None = None
+
+    def apply(self, occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+        if self.board is not None:
+            occurrences = occurrences.filter(event__board=self.board)
+        if self.dong_id:
+            occurrences = occurrences.filter(event__board__dong_id=self.dong_id)
+        if self.audience:
+            occurrences = occurrences.filter(event__board__audience=self.audience)
+        if self.tag:
+            occurrences = occurrences.filter(event__tags__name=self.tag)
+        if self.date_from:
+            occurrences = occurrences.filter(starts_at__gte=_day_start(self.date_from))
+        if self.date_to:
+            occurrences = occurrences.filter(
+                starts_at__lt=_day_start(self.date_to + timedelta(days=1))
+            )
+        return occurrences
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _published() -> QuerySet[Occurrence]:
+    return Occurrence.objects.filter(
+        event__review_state=ReviewState.APPROVED
+    ).select_related("event__board__dong")
 
 
 def upcoming_occurrences(board: Board | None = None) -> QuerySet[Occurrence]:
     """Dates still ahead (or begun within the hour) of approved, scheduled events, soonest first."""
     now = timezone.now() - timedelta(hours=1)
-    occurrences = Occurrence.objects.filter(
+    occurrences = _published().filter(
         starts_at__gte=now,
-        event__approved=True,
         event__status=EventStatus.SCHEDULED,
         is_cancelled=False,
-    ).select_related("event__board")
+    )
     if board is not None:
         occurrences = occurrences.filter(event__board=board)
-    return occurrences.order_by("starts_at")
+    return occurrences.order_by("starts_at", "id")
+
+
+def listed_upcoming(filters: EventFilters) -> QuerySet[Occurrence]:
+    """The upcoming list: cancelled dates stay visible (marked) so nobody travels to them."""
+    occurrences = _published().filter(ends_at__gte=timezone.now())
+    return filters.apply(occurrences).order_by("starts_at", "id").distinct()
+
+
+def past_occurrences(filters: EventFilters) -> QuerySet[Occurrence]:
+    """The archive: dates that have ended, newest first."""
+    occurrences = _published().filter(ends_at__lt=timezone.now())
+    return filters.apply(occurrences).order_by("-starts_at", "-id").distinct()
+
+
+def month_grid(
+    year: int, month: int, filters: EventFilters
+) -> list[list[tuple[date, list[Occurrence]]]]:
+    """The weeks (Monday first) of a month, each day with its dates of events, in Seoul time."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    occurrences = filters.apply(
+        _published().filter(
+            starts_at__gte=_day_start(first),
+            starts_at__lt=_day_start(last + timedelta(days=1)),
+        )
+    ).order_by("starts_at", "id")
+    by_day: dict[date, list[Occurrence]] = {}
+    for occurrence in occurrences.distinct():
+        by_day.setdefault(timezone.localtime(occurrence.starts_at).date(), []).append(
+            occurrence
+        )
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [[(day, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def user_occurrences(user: AbstractUser, *, upcoming: bool = True) -> QuerySet[RSVP]:
+    """The resident's sign-ups (going or waiting), with their dates and events."""
+    rsvps = RSVP.objects.filter(
+        user=user, status__in=(RSVPStatus.GOING, RSVPStatus.WAITLISTED)
+    ).select_related("occurrence__event__board")
+    if upcoming:
+        rsvps = rsvps.filter(occurrence__ends_at__gte=timezone.now())
+    return rsvps.order_by("occurrence__starts_at", "id")
+
+
+def feed_events(board: Board) -> QuerySet[Event]:
+    """A board's calendar feed: its approved events that have not ended long ago, with their dates."""
+    return (
+        Event.objects.filter(
+            board=board,
+            review_state=ReviewState.APPROVED,
+            occurrences__ends_at__gte=timezone.now() - FEED_HISTORY,
+        )
+        .distinct()
+        .prefetch_related("occurrences")
+        .order_by("starts_at", "id")
+    )
+
+
+def attendees(occurrence: Occurrence) -> QuerySet[RSVP]:
+    """Who signed up for a date: going first, then the waiting list in order; display names only."""
+    return (
+        RSVP.objects.filter(
+            occurrence=occurrence,
+            status__in=(RSVPStatus.GOING, RSVPStatus.WAITLISTED),
+        )
+        .select_related("user__profile")
+        .order_by("status", "waitlisted_at", "created_at", "id")
+    )
+
+
+def pending_proposals(user: AbstractUser) -> QuerySet[Event]:
+    """Proposals waiting on the boards this user organises on."""
+    from forums.permissions import moderated_boards
+
+    return (
+        Event.objects.filter(
+            review_state=ReviewState.PENDING,
+            status=EventStatus.SCHEDULED,
+            board__in=moderated_boards(user),
+        )
+        .select_related("board__dong", "organiser__profile")
+        .order_by("created_at", "id")
+    )
+
+
+def board_organisers(board: Board) -> QuerySet:
+    """Who is told about a proposal on the board: its facilitators or its dong's leaders; district staff if it has neither."""
+    groups = Q()
+    if board.facilitators_id:
+        groups |= Q(groups=board.facilitators_id)
+    if board.dong_id and board.dong.leaders_group_id:
+        groups |= Q(groups=board.dong.leaders_group_id)
+    if not groups:
+        groups = Q(groups__name=STAFF_GROUP_NAME)
+    return (
+        get_user_model()
+        .objects.filter(groups, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )

@@ -1,49 +1,136 @@
-"""Event pages: thin views over the services; the .ics file per event."""
+"""Event pages. Thin: fetch-and-check with permissions.access_*, call a service or a selector, render."""
+
+import csv
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from district import live
-from events import selectors, services
-from events.calendar import event_ics
-from events.models import RSVP, Event, Occurrence
-from events.permissions import can_organise
+from district.forms import apply_errors
+from events import permissions, selectors, services
+from events.calendar import board_ics, event_ics, occurrences_ics
+from events.forms import EventForm, FilterForm, ReasonForm, ReviewForm, month_from
+from events.models import RSVP, CalendarFeed, ReviewState, RSVPStatus
+from forums.models import Board
 from forums.permissions import access_board
+
+PER_PAGE = 30
+DATES_SHOWN = 20  # an event page lists its next dates; later ones appear as these pass
+
+
+def _filters(request: HttpRequest, board: Board | None = None):
+    """The filter form and what it selects; an invalid filter is shown, and ignored."""
+    form = FilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.EventFilters(
+            dong_id=data["dong"].pk if data["dong"] else None,
+            audience=data["audience"],
+            tag=data["tag"].strip(),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            board=board,
+        )
+    else:
+        filters = selectors.EventFilters(board=board)
+    return form, filters
+
+
+def _proposals_waiting(request: HttpRequest) -> int:
+    """How many proposals wait for this user's review (shown in the events menu)."""
+    if not request.user.is_authenticated:
+        return 0
+    return selectors.pending_proposals(request.user).count()
+
+
+def _list_page(
+    request: HttpRequest, view: str, board: Board | None = None
+) -> HttpResponse:
+    form, filters = _filters(request, board)
+    occurrences = (
+        selectors.past_occurrences(filters)
+        if view == "archive"
+        else selectors.listed_upcoming(filters)
+    )
+    page = Paginator(occurrences, PER_PAGE).get_page(request.GET.get("page"))
+    topics = [board.topic] if board else []
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "view": view,
+            "board": board,
+            "form": form,
+            "page_obj": page,
+            "live_topics": live.last_seqs(topics) if topics else None,
+            "can_organise": board is not None
+            and permissions.can_organise(request.user, board),
+            "proposals_waiting": _proposals_waiting(request),
+        },
+    )
+
+
+def event_index(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, "upcoming")
+
+
+def event_archive(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, "archive")
 
 
 def board_events(request: HttpRequest, slug: str) -> HttpResponse:
-    board = access_board(request.user, slug)
-    occurrences = selectors.upcoming_occurrences(board)[:50]
+    return _list_page(request, "upcoming", access_board(request.user, slug))
+
+
+def event_calendar_month(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    today = timezone.localdate()
+    first = month_from(request.GET.get("month"), today)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    weeks = selectors.month_grid(first.year, first.month, filters)
     return render(
         request,
-        "events/board_events.html",
-        {"board": board, "occurrences": occurrences},
+        "events/calendar.html",
+        {
+            "form": form,
+            "month": first,
+            "weeks": weeks,
+            "month_items": [
+                o
+                for week in weeks
+                for day, items in week
+                if day.month == first.month
+                for o in items
+            ],
+            "today": today,
+            "previous": previous,
+            "following": following,
+            "view": "calendar",
+            "proposals_waiting": _proposals_waiting(request),
+        },
     )
-
-
-def _visible_event(request: HttpRequest, event_id: int) -> Event:
-    event = get_object_or_404(
-        Event.objects.select_related("board__dong", "organiser__profile"), pk=event_id
-    )
-    if (
-        not event.approved
-        and not can_organise(request.user, event.board)
-        and event.organiser_id != request.user.pk
-    ):
-        raise Http404
-    return event
 
 
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = _visible_event(request, event_id)
-    seqs = live.last_seqs([event.topic])
-    occurrences = list(
-        event.occurrences.select_related("event").order_by("starts_at")[:20]
+    event = permissions.access_event(request.user, event_id)
+    seqs = live.last_seqs([event.topic]) if event.approved else None
+    current = event.occurrences.filter(
+        ends_at__gte=timezone.now() - timedelta(days=1)
+    ).select_related("event")
+    occurrences = list(current.order_by("starts_at")[: DATES_SHOWN + 1])
+    more_dates = len(occurrences) > DATES_SHOWN
+    occurrences = occurrences[:DATES_SHOWN] or list(
+        event.occurrences.select_related("event").order_by("-starts_at")[:1]
     )
     mine = {}
     if request.user.is_authenticated:
@@ -59,20 +146,186 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         {
             "event": event,
             "occurrences": occurrences,
+            "more_dates": more_dates,
             "live_topics": seqs,
-            "can_organise": can_organise(request.user, event.board),
+            "can_organise": permissions.can_organise(request.user, event.board),
+            "can_edit": permissions.can_edit_event(request.user, event),
+            "can_review": permissions.can_review_event(request.user, event),
+            "can_manage": permissions.can_manage_attendees(request.user, event),
+            "review_form": ReviewForm(),
             "max_guests": range(services.MAX_GUESTS + 1),
+            "now": timezone.now(),
         },
+    )
+
+
+@login_required
+def event_new(request: HttpRequest, slug: str) -> HttpResponse:
+    board = access_board(request.user, slug)
+    organiser = permissions.can_organise(request.user, board)
+    if not organiser and not permissions.can_propose(request.user, board):
+        raise PermissionDenied
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_propose(
+                proposer=request.user,
+                board=board,
+                tags=form.cleaned_data["tags"],
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if event.approved:
+                messages.success(request, _("The event is published."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! Your proposal was sent to the board's organisers. We will tell you when they have looked at it."
+                    ),
+                )
+            return redirect(event)
+    return render(
+        request,
+        "events/event_form.html",
+        {"board": board, "form": form, "organiser": organiser, "event": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.access_event(request.user, event_id)
+    if not permissions.can_edit_event(request.user, event):
+        raise PermissionDenied
+    form = EventForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_update(
+                actor=request.user,
+                event=event,
+                tags=form.cleaned_data["tags"],
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(event)
+    return render(
+        request,
+        "events/event_form.html",
+        {
+            "board": event.board,
+            "form": form,
+            "organiser": permissions.can_organise(request.user, event.board),
+            "event": event,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.access_event(request.user, event_id)
+    if not permissions.can_edit_event(request.user, event):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_cancel(
+                actor=request.user, event=event, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The event is cancelled; everyone signed up has been told."),
+            )
+            return redirect(event)
+    return render(
+        request,
+        "events/cancel.html",
+        {"event": event, "occurrence": None, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def occurrence_cancel(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = permissions.access_occurrence(request.user, occurrence_id)
+    if not permissions.can_organise(request.user, occurrence.event.board):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.occurrence_cancel(
+                actor=request.user,
+                occurrence=occurrence,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("This date is cancelled; everyone signed up has been told.")
+            )
+            return redirect(occurrence.event)
+    return render(
+        request,
+        "events/cancel.html",
+        {"event": occurrence.event, "occurrence": occurrence, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def event_review(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.access_event(request.user, event_id)
+    if not permissions.can_organise(request.user, event.board):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_review(
+                reviewer=request.user,
+                event=event,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Approved and published.")
+                if form.cleaned_data["decision"] == "approve"
+                else _("Declined; the proposer has been told why."),
+            )
+            return redirect(event)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(event)
+
+
+@login_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "events/proposals.html",
+        {"proposals": selectors.pending_proposals(request.user)},
     )
 
 
 @login_required
 @require_POST
 def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
-    occurrence = get_object_or_404(
-        Occurrence.objects.select_related("event"), pk=occurrence_id
-    )
-    _visible_event(request, occurrence.event_id)
+    occurrence = permissions.access_occurrence(request.user, occurrence_id)
     going = request.POST.get("going") == "1"
     try:
         guests = int(request.POST.get("guests", "0") or 0)
@@ -98,13 +351,133 @@ def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
                 "cancelled": _("You are no longer signed up."),
             }[result.status],
         )
-    return redirect(occurrence.event)
+    return redirect(f"{occurrence.event.get_absolute_url()}#date-{occurrence.pk}")
 
 
-def event_calendar(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = _visible_event(request, event_id)
-    response = HttpResponse(
-        event_ics([event], request), content_type="text/calendar; charset=utf-8"
+@login_required
+def attendees(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    occurrence = permissions.access_attendees(request.user, occurrence_id)
+    rows = list(selectors.attendees(occurrence))
+    if request.method == "POST":
+        present = {
+            int(value) for value in request.POST.getlist("attended") if value.isdigit()
+        }
+        try:
+            count = services.attendance_record(
+                actor=request.user, occurrence=occurrence, attended=present
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(count)d present.") % {"count": count},
+            )
+            return redirect("events:attendees", occurrence.pk)
+    return render(
+        request,
+        "events/attendees.html",
+        {
+            "occurrence": occurrence,
+            "event": occurrence.event,
+            "going": [r for r in rows if r.status == RSVPStatus.GOING],
+            "waiting": [r for r in rows if r.status == RSVPStatus.WAITLISTED],
+            "can_record": occurrence.has_started(),
+        },
     )
+
+
+@login_required
+def attendees_csv(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    """The attendee list as CSV: display names only (no e-mail addresses), with a BOM so Excel reads Korean."""
+    occurrence = permissions.access_attendees(request.user, occurrence_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="event-{occurrence.event_id}-'
+        f'{timezone.localtime(occurrence.starts_at):%Y%m%d-%H%M}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Display name"), _("Status"), _("Guests"), _("Signed up"), _("Attended")]
+    )
+    for row in selectors.attendees(occurrence):
+        writer.writerow(
+            [
+                row.user.profile.display_name,
+                row.get_status_display(),
+                row.guests,
+                timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+                "" if row.attended is None else (_("Yes") if row.attended else _("No")),
+            ]
+        )
+    return response
+
+
+@login_required
+def my_events(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.calendar_feed_for(user=request.user, renew=True)
+        messages.success(
+            request,
+            _("Your calendar has a new address; the old one no longer works."),
+        )
+        return redirect("events:mine")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if feed is None:
+        feed = services.calendar_feed_for(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("events:my_feed", args=[feed.token]))
+    return render(
+        request,
+        "events/my_events.html",
+        {
+            "rsvps": selectors.user_occurrences(request.user),
+            "proposals_waiting": _proposals_waiting(request),
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+            "proposals": request.user.organised_events.exclude(
+                review_state=ReviewState.APPROVED
+            ).order_by("-created_at")[:20],
+        },
+    )
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def event_ics_file(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.access_event(request.user, event_id)
+    response = _ics_response(event_ics([event], request), f"event-{event.pk}.ics")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
     return response
+
+
+def board_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    board = access_board(request.user, slug)
+    return _ics_response(
+        board_ics(board, selectors.feed_events(board), request), f"{board.slug}.ics"
+    )
+
+
+def my_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A resident's dates, for a phone calendar that subscribes without signing in: the token is the key."""
+    feed = (
+        CalendarFeed.objects.select_related("user__profile").filter(token=token).first()
+        if len(token) == 43
+        else None
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    rsvps = selectors.user_occurrences(feed.user, upcoming=False).filter(
+        occurrence__ends_at__gte=timezone.now() - selectors.FEED_HISTORY
+    )
+    profile = getattr(feed.user, "profile", None)
+    return _ics_response(
+        occurrences_ics(rsvps, request, language=profile.language if profile else ""),
+        "my-events.ics",
+    )

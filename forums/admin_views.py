@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from district.forms import apply_errors
 from forums import permissions, services
 from forums.forms import ModerationForm, MoveForm
 from forums.models import ModerationAction, Post, Report, Thread
-from forums.views import apply_errors
 
 POST_ACTIONS = {
     "hide": (gettext_lazy("Hide post"), services.post_hide),

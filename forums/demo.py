@@ -76,3 +76,25 @@ def forums_demo_seed() -> int:
             )
         created += 1
     return created
+
+
+def facilitators_ensure(*, password: str) -> list[str]:
+    """One demo facilitator per audience board (`facilitator.<board>@example.org`)."""
+    from django.contrib.auth.hashers import make_password
+
+    from district.services import account_ensure
+
+    password_hash = make_password(password)
+    emails = []
+    for board in Board.objects.filter(facilitators__isnull=False).select_related(
+        "facilitators"
+    ):
+        email = f"facilitator.{board.slug}@example.org"
+        account_ensure(
+            email=email,
+            password_hash=password_hash,
+            display_name=f"{board.name} 진행자",
+            groups=(board.facilitators,),
+        )
+        emails.append(email)
+    return emails

@@ -26,7 +26,7 @@ class BodyField(forms.CharField):
 class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
     tags = TagField(
-        label=_("Tags (optional)"),
+        label=_("Tags"),
         required=False,
         help_text=_("Separate tags with commas, e.g. 주차, 안전"),
     )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from district import live
+from district.forms import apply_errors
+from events.selectors import upcoming_occurrences
 from forums import permissions, selectors, services
 from forums.forms import EditForm, ReplyForm, ReportForm, ThreadForm
 from forums.models import Board, PostRevision, ReactionKind
@@ -18,15 +20,6 @@ from forums.models import Board, PostRevision, ReactionKind
 
 def wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("accept", "")
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, so the page shows it beside what was typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def form_errors_json(form) -> JsonResponse:
@@ -53,6 +46,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
         selectors.board_threads(request.user, board), settings.FORUMS_THREADS_PER_PAGE
     ).get_page(request.GET.get("page"))
     previous_visit = selectors.board_visit(request.user, board)
+    next_events = list(upcoming_occurrences(board)[:3])
     return render(
         request,
         "forums/board.html",
@@ -60,6 +54,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "board": board,
             "page_obj": page,
             "previous_visit": previous_visit,
+            "next_events": next_events,
             "live_topics": seqs,
             "can_post": permissions.can_post(request.user, board),
             "can_moderate": permissions.can_moderate(request.user, board),

@@ -62,18 +62,20 @@ def notification_create(
     actor_name: str = "",
     url: str = "",
     params: dict | None = None,
+    email_now: bool = False,
 ) -> tuple[Notification, Broadcast]:
     """Store a notification and return the broadcast for the user's stream.
 
     The caller publishes the broadcast together with its own (one
     `publish_on_commit` per transaction keeps topic locks in order). An e-mail
-    follows after NOTIFICATION_EMAIL_DELAY_MINUTES if it is still unread.
+    follows after NOTIFICATION_EMAIL_DELAY_MINUTES if it is still unread, or
+    right after commit with `email_now` (reminders, which are about time).
     """
     notification = Notification.objects.create(
         user=user, kind=kind, actor_name=actor_name, url=url, params=params or {}
     )
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    transaction.on_commit(lambda: _schedule_email(notification.pk))
+    transaction.on_commit(lambda: _schedule_email(notification.pk, now=email_now))
     return notification, Broadcast(
         topic=f"user:{user.pk}",
         type="notification.created",
@@ -81,10 +83,10 @@ def notification_create(
     )
 
 
-def _schedule_email(notification_id: int) -> None:
+def _schedule_email(notification_id: int, *, now: bool = False) -> None:
     from district.tasks import notification_email
 
-    delay = timedelta(minutes=settings.NOTIFICATION_EMAIL_DELAY_MINUTES)
+    delay = timedelta(minutes=0 if now else settings.NOTIFICATION_EMAIL_DELAY_MINUTES)
     if delay:
         notification_email.using(run_after=timezone.now() + delay).enqueue(
             notification_id

@@ -38,7 +38,33 @@ def pytest_runtest_setup(item):
 
 
 def seed() -> None:
+    _ensure_wagtail_roots()
     call_command("seed_district", stdout=io.StringIO())
+
+
+def _ensure_wagtail_roots() -> None:
+    """Put back the root page, locale and collection that Wagtail's migrations made.
+
+    A transactional test empties every table when it ends, those rows included,
+    and seeding needs them.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils.translation import get_supported_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Page.objects.exists():
+        Page.add_root(
+            instance=Page(
+                title="Root",
+                slug="root",
+                content_type=ContentType.objects.get_for_model(Page),
+            )
+        )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
 
 
 @pytest.fixture(scope="session")

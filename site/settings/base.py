@@ -175,6 +175,9 @@ TASKS = {
     }
 }
 NOTIFICATION_EMAIL_DELAY_MINUTES = 15
+# How long a sign-up waits for its event date's row lock on PostgreSQL before
+# answering "try again"; below the connection pool's 10 s timeout.
+EVENTS_RSVP_LOCK_TIMEOUT_SECONDS = 8
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -65,12 +65,16 @@ def test_seeding_demo_twice_duplicates_no_account(district, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     from django.contrib.auth import get_user_model
 
+    from events.models import RSVP, Event
+
     call_command("seed_district", "--demo", stdout=io.StringIO())
     users = get_user_model().objects.count()
-    before = counts()
+    before = counts(), Event.objects.count(), RSVP.objects.count()
     call_command("seed_district", "--demo", stdout=io.StringIO())
-    assert get_user_model().objects.count() == users == 2 + 22 * 3
-    assert counts() == before
+    # admin, staff, 3 audience-board facilitators, a leader and 2 residents per dong
+    assert get_user_model().objects.count() == users == 2 + 3 + 22 * 3
+    assert (counts(), Event.objects.count(), RSVP.objects.count()) == before
+    assert before[1] == 3 + 22 + 1  # programmes, monthly meetings, one proposal
 
 
 def test_demo_prints_the_admin_login(district, tmp_path, settings, capsys):

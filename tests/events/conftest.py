@@ -35,3 +35,30 @@ def make_event(leader, board, **fields):
         ends_at=fields.pop("ends_at", start + timedelta(hours=2)),
         **fields,
     )
+
+
+@pytest.fixture
+def facilitator(make_user):
+    from django.contrib.auth.models import Group
+
+    return make_user(groups=[Group.objects.get(name="Facilitators · Youth")])
+
+
+@pytest.fixture
+def staff(make_user):
+    from django.contrib.auth.models import Group
+
+    return make_user(groups=[Group.objects.get(name="District staff")])
+
+
+def make_proposal(proposer, board, **fields):
+    start = fields.pop("starts_at", soon())
+    return services.event_propose(
+        proposer=proposer,
+        board=board,
+        title=fields.pop("title", "골목 벼룩시장"),
+        description=fields.pop("description", "물건을 나눠요"),
+        starts_at=start,
+        ends_at=fields.pop("ends_at", start + timedelta(hours=3)),
+        **fields,
+    )

@@ -149,9 +149,70 @@ def test_cancelling_an_event_tells_everyone_going_or_waiting(leader, board, make
     assert told == {going.pk, waiting.pk}
 
 
+def test_a_party_too_big_for_the_free_place_lets_smaller_ones_behind_it_through(
+    leader, board, make_user
+):
+    occurrence = make_event(leader, board, capacity=3).occurrences.get()
+    a, b, c, d = (make_user() for _ in range(4))
+    services.rsvp_set(user=a, occurrence=occurrence, going=True)
+    services.rsvp_set(user=b, occurrence=occurrence, going=True, guests=1)
+    services.rsvp_set(user=c, occurrence=occurrence, going=True, guests=1)
+    services.rsvp_set(user=d, occurrence=occurrence, going=True)
+    assert {c.rsvps.get().status, d.rsvps.get().status} == {RSVPStatus.WAITLISTED}
+    services.rsvp_set(user=a, occurrence=occurrence, going=False)
+    assert c.rsvps.get().status == RSVPStatus.WAITLISTED
+    assert d.rsvps.get().status == RSVPStatus.GOING
+    services.rsvp_set(user=b, occurrence=occurrence, going=False)
+    assert c.rsvps.get().status == RSVPStatus.GOING
+    occurrence.refresh_from_db()
+    assert (occurrence.going_count, occurrence.waitlist_count) == (3, 0)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_200_residents_at_once_for_50_places_give_exactly_50_going(district, make_user):
+def test_a_rush_that_keeps_the_date_locked_answers_try_again(make_user, settings):
+    settings.EVENTS_RSVP_LOCK_TIMEOUT_SECONDS = 0.3
+    board = Board.objects.create(name="잠금", name_en="Lock", slug="lock-test")
+    occurrence = make_event(make_user(is_superuser=True), board).occurrences.get()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        from django.db import transaction
+
+        from events.models import Occurrence
+
+        try:
+            with transaction.atomic():
+                Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            close_old_connections()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        with (
+            translation.override("en"),
+            pytest.raises(services.Busy, match="try again"),
+        ):
+            services.rsvp_set(user=make_user(), occurrence=occurrence, going=True)
+    finally:
+        release.set()
+        holder.join(timeout=10)
+    services.rsvp_set(user=make_user(), occurrence=occurrence, going=True)
+    occurrence.refresh_from_db()
+    assert occurrence.going_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_200_residents_at_once_for_50_places_give_exactly_50_going(
+    district, make_user, settings
+):
+    # Correctness under contention, on a CI machine of any speed: nobody gives up waiting.
+    settings.EVENTS_RSVP_LOCK_TIMEOUT_SECONDS = 120
     board = Board.objects.select_related("dong").get(slug="yeoksam-1")
     leader = make_user(groups=[board.dong.leaders_group])
     occurrence = make_event(leader, board, capacity=50).occurrences.get()

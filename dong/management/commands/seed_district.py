@@ -8,7 +8,8 @@ from dong.demo_content import dong_demo_seed
 from dong.district_file import DistrictFileError, load_district_file
 from dong.models import DongPage
 from dong.services import district_seed
-from forums.demo import forums_demo_seed
+from events.demo import events_demo_seed
+from forums.demo import facilitators_ensure, forums_demo_seed
 from forums.services import boards_ensure
 
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             password = demo_password()
             self.stdout.write("Adding demo accounts and sample text")
             emails = demo_seed(password=password, progress=self._progress)
+            emails += facilitators_ensure(password=password)
             self.stdout.write(self.style.SUCCESS(f"Demo accounts: {len(emails)}"))
             pages = dong_demo_seed()
             self.stdout.write(self.style.SUCCESS(f"Demo notices and minutes: {pages}"))
@@ -59,10 +61,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Demo forum threads started: {threads}")
             )
+            events = events_demo_seed()
+            self.stdout.write(self.style.SUCCESS(f"Demo events created: {events}"))
             self.stdout.write(
                 "\n"
                 f"  Admin login:   {ADMIN_EMAIL}  /  {password}\n"
                 f"  District staff: {STAFF_EMAIL}, leaders: leader.<slug>@example.org,\n"
+                f"  facilitators: facilitator.<youth|seniors|foreign-residents>@example.org,\n"
                 f"  residents: resident1.<slug>@example.org (all with the same password)\n"
                 f"  Sign in at http://127.0.0.1:8000/accounts/login/ ; the CMS is at /admin/\n"
             )

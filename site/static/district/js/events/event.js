@@ -1,13 +1,46 @@
-// An event page: going, waiting and places-left counts follow every RSVP live.
-import { on, start } from "../live.js";
+// An event page: going, waiting and places-left counts, and cancellations, follow every change live.
+import { announce, on, start } from "../live.js";
+
+const announcer = document.getElementById("live-announcer");
+
+function cardFor(occurrenceId) {
+  return document.querySelector(`.occurrence[data-occurrence-id="${occurrenceId}"]`);
+}
+
+function showCancelled(card) {
+  card.classList.add("is-cancelled");
+  card.querySelector("[data-cancelled]").hidden = false;
+  const area = card.querySelector("[data-rsvp-area]");
+  if (area) area.hidden = true;
+}
 
 on("rsvp.changed", (data) => {
-  const card = document.querySelector(`[data-occurrence-id="${data.occurrence_id}"]`);
+  const card = cardFor(data.occurrence_id);
   if (!card) return;
   card.querySelector("[data-going]").textContent = String(data.going);
   card.querySelector("[data-waiting]").textContent = String(data.waitlisted);
   const left = card.querySelector("[data-left]");
-  if (left && data.places_left !== null) left.textContent = String(data.places_left);
+  if (left && data.places_left !== null) {
+    const changed = left.textContent !== String(data.places_left);
+    left.textContent = String(data.places_left);
+    if (changed && announcer) announce(`${announcer.dataset.left}: ${data.places_left}`);
+  }
+  if (data.cancelled) showCancelled(card);
 });
-on("event.cancelled", () => window.location.reload());
+
+on("event.cancelled", () => {
+  const banner = document.querySelector("[data-event-cancelled]");
+  if (banner) banner.hidden = false;
+  for (const card of document.querySelectorAll(".occurrence")) showCancelled(card);
+  document.querySelector(".organiser-tools")?.remove();
+  if (banner) announce(banner.textContent);
+});
+
+on("event.changed", () => {
+  const banner = document.querySelector("[data-event-changed]");
+  if (!banner) return;
+  banner.hidden = false;
+  announce(banner.querySelector("span").textContent);
+});
+
 start();
