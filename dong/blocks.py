@@ -93,6 +93,19 @@ class LatestThreadsBlock(blocks.StructBlock):
         template = "dong/blocks/latest_threads.html"
 
 
+class UpcomingEventsBlock(blocks.StructBlock):
+    """The next dates of events on this association's boards (organised in the events section)."""
+
+    count = blocks.IntegerBlock(
+        label=_("How many dates"), default=5, min_value=1, max_value=20
+    )
+
+    class Meta:
+        icon = "date"
+        label = _("Upcoming events")
+        template = "dong/blocks/upcoming_events.html"
+
+
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Caption"), max_length=200, required=False)
@@ -115,3 +128,4 @@ class DongBodyBlock(blocks.StreamBlock):
     contact_card = ContactCardBlock()
     documents = DocumentListBlock()
     latest_threads = LatestThreadsBlock()
+    upcoming_events = UpcomingEventsBlock()

@@ -18,6 +18,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
+from district.page_routing import SpecificChildRoutingMixin
+from district.privacy import ViewRestrictionsInOneQueryMixin, public_within
 from dong.blocks import DongBodyBlock
 
 dong_code_validator = RegexValidator(
@@ -25,7 +27,7 @@ dong_code_validator = RegexValidator(
 )
 
 
-class DongPage(Page):
+class DongPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page):
     """One resident self-government association (주민자치회) and its corner of the site.
 
     The page title is the Korean name. `code` ties the page to the district's data
@@ -113,30 +115,23 @@ class DongPage(Page):
         return self.name_en
 
     def get_context(self, request, *args, **kwargs):
-        from events.selectors import upcoming_occurrences
+        from dong.selectors import minutes_list, notice_list, upcoming_event_dates
 
         context = super().get_context(request, *args, **kwargs)
-        notices = (
-            NoticePage.objects.live()
-            .public()
-            .descendant_of(self)
-            .order_by("-date", "-pk")
-        )
-        context["latest_notices"] = notices[:5]
-        context["latest_minutes"] = (
-            MinutesPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .order_by("-meeting_date")[:3]
-        )
+        context["latest_notices"] = notice_list(self)[:5]
+        context["latest_minutes"] = minutes_list(self)[:3]
         context["officers"] = [
             o for o in self.officers.select_related("photo") if o.show_publicly
         ]
         context["committees"] = list(self.committees.all())
         context["boards"] = list(self.boards.all())
-        context["upcoming_events"] = list(
-            upcoming_occurrences().filter(event__board__dong=self)[:5]
+        # A leader who placed the "upcoming events" block in the body chose where
+        # the list goes: the page does not repeat it.
+        context["events_in_body"] = any(
+            block["type"] == "upcoming_events" for block in self.body.raw_data
         )
+        if not context["events_in_body"]:
+            context["upcoming_events"] = upcoming_event_dates(self)
         return context
 
 
@@ -184,7 +179,7 @@ class Committee(Orderable):
     panels = (FieldPanel("name"), FieldPanel("purpose"), FieldPanel("rhythm"))
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page):
     """An association's news and notices, newest first; pinned notices on top."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -200,7 +195,11 @@ class NoticeIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()
-        notices = NoticePage.objects.live().public().child_of(self)
+        from dong.selectors import NOTICE_LIST_FIELDS
+
+        notices = public_within(self, NoticePage.objects.live().child_of(self)).only(
+            *NOTICE_LIST_FIELDS
+        )
         pinned = list(notices.filter(pinned_until__gte=today).order_by("-date", "-pk"))
         rest = notices.exclude(pk__in=[p.pk for p in pinned]).order_by("-date", "-pk")
         context["pinned"] = pinned
@@ -214,7 +213,7 @@ class NoticeTag(TaggedItemBase):
     )
 
 
-class NoticePage(Page):
+class NoticePage(ViewRestrictionsInOneQueryMixin, Page):
     date = models.DateField(_("date"), default=date.today)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = RichTextField(
@@ -265,6 +264,11 @@ class NoticePage(Page):
                 }
             )
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = list(self.attachments.select_related("document"))
+        return context
+
     @property
     def dong(self) -> "DongPage | None":
         return DongPage.objects.ancestor_of(self).first()
@@ -288,7 +292,9 @@ class MeetingType(models.TextChoices):
     COMMITTEE = "committee", _("Committee meeting")
 
 
-class MinutesIndexPage(Page):
+class MinutesIndexPage(
+    SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page
+):
     introduction = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
@@ -301,17 +307,18 @@ class MinutesIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from dong.selectors import MINUTES_LIST_FIELDS
+
         minutes = (
-            MinutesPage.objects.live()
-            .public()
-            .child_of(self)
+            public_within(self, MinutesPage.objects.live().child_of(self))
+            .only(*MINUTES_LIST_FIELDS)
             .order_by("-meeting_date", "-pk")
         )
         context["page_obj"] = Paginator(minutes, 20).get_page(request.GET.get("page"))
         return context
 
 
-class MinutesPage(Page):
+class MinutesPage(ViewRestrictionsInOneQueryMixin, Page):
     """Minutes of one meeting: published for transparency, or private among the leaders while a draft."""
 
     meeting_date = models.DateField(_("meeting date"))
@@ -354,6 +361,11 @@ class MinutesPage(Page):
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["documents"] = list(self.documents.select_related("document"))
+        return context
+
     def clean(self) -> None:
         super().clean()
         if self.meeting_date and self.meeting_date > timezone.localdate() + timedelta(
@@ -380,7 +392,7 @@ class MinutesDocument(Orderable):
     panels = (FieldPanel("document"),)
 
 
-class StandardPage(Page):
+class StandardPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page):
     """Anything else an association (or the district) publishes: programmes, how to join, about."""
 
     introduction = models.TextField(_("introduction"), blank=True)

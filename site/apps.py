@@ -14,7 +14,7 @@ class DistrictConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page
+        from wagtail.models import Page, Site
         from wagtail.signals import (
             page_published,
             page_slug_changed,
@@ -24,6 +24,7 @@ class DistrictConfig(AppConfig):
 
         from district.cache import bump_version
         from district.live import close_user_sockets
+        from district.page_routing import forget_sites
 
         def on_logout(sender, request, user, **kwargs):
             if user is not None:
@@ -53,3 +54,18 @@ class DistrictConfig(AppConfig):
         post_delete.connect(
             bump_version, sender=Page, dispatch_uid="district.pagecache.deleted"
         )
+        # The cached Sites (district.page_routing) carry their root page.
+        for name, signal in (
+            ("published", page_published),
+            ("unpublished", page_unpublished),
+            ("moved", post_page_move),
+            ("slug", page_slug_changed),
+        ):
+            signal.connect(forget_sites, dispatch_uid=f"district.sites.{name}")
+        post_delete.connect(
+            forget_sites, sender=Page, dispatch_uid="district.sites.page_deleted"
+        )
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                forget_sites, sender=Site, dispatch_uid=f"district.sites.{name}"
+            )

@@ -10,13 +10,18 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from district.page_routing import SpecificChildRoutingMixin
+from district.privacy import ViewRestrictionsInOneQueryMixin
+
 display_name_validator = RegexValidator(
     r"^[\w][\w .·-]*$",
     _("Use letters, numbers, spaces, dots, hyphens or underscores only."),
 )
 
 
-class DistrictHomePage(Page):
+class DistrictHomePage(
+    SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page
+):
     """The district's front door at `/`: every association, and the district-wide pages.
 
     There is exactly one; `seed_district` creates it and points the Wagtail Site at it.
@@ -35,18 +40,18 @@ class DistrictHomePage(Page):
         verbose_name = _("district home page")
 
     def get_context(self, request, *args, **kwargs):
-        from dong.models import DongPage
-        from dong.selectors import latest_notices
+        from dong.selectors import latest_notices, public_dongs, upcoming_event_dates
         from forums.models import Board
 
         context = super().get_context(request, *args, **kwargs)
-        context["associations"] = (
-            DongPage.objects.child_of(self).live().public().order_by("path")
-        )
+        context["associations"] = associations = list(public_dongs(self))
         context["district_boards"] = Board.objects.filter(dong__isnull=True).order_by(
             "position", "id"
         )
-        context["latest_notices"] = latest_notices(8)
+        context["latest_notices"] = latest_notices(
+            8, within=self, known_dongs=associations
+        )
+        context["upcoming_events"] = upcoming_event_dates()
         return context
 
 

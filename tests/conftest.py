@@ -124,3 +124,13 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def forget_cached_sites():
+    """The Site cache (district.page_routing) outlives a test's rolled-back rows: start each test without it."""
+    from district.page_routing import forget_sites
+
+    forget_sites()
+    yield
+    forget_sites()

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "district.cache.AnonymousPageCacheMiddleware",
+    "district.page_routing.CachedSiteMiddleware",
 ]
 
 ROOT_URLCONF = "district.urls"

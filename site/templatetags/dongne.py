@@ -23,22 +23,52 @@ def latest_threads(dong, count: int = 5):
     )
 
 
+@register.simple_tag
+def upcoming_events(dong, count: int = 5):
+    """The next dates of events on an association's boards (for the "upcoming events" block)."""
+    from dong.selectors import upcoming_event_dates
+
+    if dong is None or dong.pk is None:  # previewing an association not saved yet
+        return []
+    return upcoming_event_dates(dong, limit=max(1, min(count, 20)))
+
+
+def _routed_ancestors(page) -> list | None:
+    """The ancestors below the tree root that routing already loaded, top first.
+
+    Wagtail's routing hands each page its parent (`_cached_parent_obj`), so a
+    page served from a URL knows its whole trail; a page reached another way
+    (a preview) does not, and gets None.
+    """
+    ancestors = []
+    current = page
+    while current.depth > 2:
+        current = current.__dict__.get("_cached_parent_obj")
+        if current is None:
+            return None
+        ancestors.append(current)
+    return ancestors[::-1]
+
+
 @register.simple_tag(takes_context=True)
 def breadcrumb_trail(context, page):
-    """Ancestors of `page` below the site root as (title, url) pairs, in one query.
+    """Ancestors of `page` below the site root as (title, url) pairs.
 
-    URLs are derived from url_path relative to the site root instead of asking
-    each ancestor for its URL (one query per ancestor).
+    No query for a page served from its URL (routing loaded the ancestors),
+    one otherwise. URLs are derived from url_path relative to the site root
+    instead of asking each ancestor for its URL (one query per ancestor).
     """
     from django.utils.translation import gettext
     from wagtail.models import Page
 
-    ancestors = list(
-        Page.objects.ancestor_of(page)
-        .filter(depth__gt=1)
-        .only("title", "url_path", "depth")
-        .order_by("depth")
-    )
+    ancestors = _routed_ancestors(page)
+    if ancestors is None:
+        ancestors = list(
+            Page.objects.ancestor_of(page)
+            .filter(depth__gt=1)
+            .only("title", "url_path", "depth")
+            .order_by("depth")
+        )
     if not ancestors:
         return []
     root_path = ancestors[0].url_path

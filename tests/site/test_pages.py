@@ -52,3 +52,52 @@ def test_page_shell_has_landmarks_skip_link_and_labelled_language_switcher(
     assert 'href="#main"' in text and 'id="main"' in text
     assert "<header" in text and "<main" in text and "<footer" in text
     assert '<label for="language-select">' in text
+
+
+def test_home_lists_the_next_five_event_dates_across_the_district(
+    client, district, make_user
+):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from forums.models import Board
+    from tests.dong.factories import add_event
+
+    assert "예정된 행사가 없습니다." in client.get("/").text  # none yet
+
+    yeoksam = next(d for d in district if d.slug == "yeoksam-1")
+    dong_board = yeoksam.boards.get()
+    youth = Board.objects.get(slug="youth")
+    leader = make_user(groups=[yeoksam.leaders_group])
+    staff = make_user(groups=[Group.objects.get(name="District staff")])
+    events = [
+        add_event(
+            leader if n % 2 else staff,
+            dong_board if n % 2 else youth,
+            title,
+            days=n + 1,
+        )
+        for n, title in enumerate(
+            [
+                "청년 모임",
+                "골목 청소",
+                "청년 영화",
+                "주민 총회",
+                "청년 등산",
+                "여섯째 행사",
+            ]
+        )
+    ]
+    text = client.get("/").text
+    section = text[text.index('aria-labelledby="events-title"') :]
+    section = section[: section.index("</section>")]
+    positions = [section.index(event.title) for event in events[:5]]
+    assert positions == sorted(positions)  # soonest first
+    assert "여섯째 행사" not in section
+    for event in events[:5]:
+        assert f'href="{event.get_absolute_url()}"' in section
+    assert f'href="{reverse("events:board", args=[youth.slug])}"' in section
+    assert f'href="{reverse("events:board", args=[dong_board.slug])}"' in section
+    assert youth.local_name in section and dong_board.local_name in section
+    assert '<time datetime="' in section and "+09:00" in section
+    assert 'href="/events/"' in section
