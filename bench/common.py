@@ -147,6 +147,32 @@ def prepare_database(posters: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def ensure_database() -> None:
+    """Create dongne_bench if needed, migrate and seed it; nothing else (no thread, no sessions)."""
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres"]
+    exists = subprocess.run(
+        [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout.strip()
+    if exists != "1":
+        log(f"creating database {DB_NAME}")
+        subprocess.run(
+            [*psql, "-c", f"CREATE DATABASE {DB_NAME}"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    env = project_env()
+    log("migrate")
+    run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=600)
+    log("seed_district")
+    run([PY, "manage.py", "seed_district"], env, timeout=600)
+
+
 # Server processes -------------------------------------------------------------
 
 
@@ -299,6 +325,23 @@ def rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs so far, from /proc/stat; diff two readings for a busy share."""
+    values = [
+        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    ]
+    # user nice system idle iowait irq softirq steal; guest time is already in user
+    values = values[:8]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def clean_bare_redis() -> None:
