@@ -11,12 +11,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from taggit.forms import TagField
 
 from district.forms import DongChoiceField
 from dong.models import DongPage
-from events.models import Event
+from events.models import ORGANISER_FIELDS, Event
 from events.recurrence import MAX_OCCURRENCES
+from forums.forms import TagsField
 from forums.models import Audience
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -103,11 +103,7 @@ class EventForm(forms.Form):
         max_length=60,
         help_text=_("e.g. 한국어, English"),
     )
-    tags = TagField(
-        label=_("Tags"),
-        required=False,
-        help_text=_("Separate tags with commas, e.g. 어르신, 건강"),
-    )
+    tags = TagsField(help_text=_("Separate tags with commas, e.g. 어르신, 건강"))
     capacity = forms.IntegerField(
         label=_("Places"),
         required=False,
@@ -125,16 +121,8 @@ class EventForm(forms.Form):
     def initial_for(event: Event) -> dict:
         initial = {
             name: getattr(event, name)
-            for name in (
-                "title",
-                "description",
-                "location_name",
-                "address",
-                "map_url",
-                "online_url",
-                "languages",
-                "capacity",
-            )
+            for name in ORGANISER_FIELDS
+            if name not in ("starts_at", "ends_at", "rsvp_deadline", "recurrence")
         }
         initial["starts_at"] = timezone.localtime(event.starts_at)
         initial["ends_at"] = timezone.localtime(event.ends_at)
@@ -156,14 +144,6 @@ class EventForm(forms.Form):
             if rule:
                 initial["repeat"], initial["recurrence"] = "custom", rule
         return initial
-
-    def clean_tags(self):
-        tags = self.cleaned_data["tags"]
-        if len(tags) > 5:
-            raise forms.ValidationError(_("Use at most 5 tags."))
-        if any(len(tag) > 30 for tag in tags):
-            raise forms.ValidationError(_("A tag can be at most 30 characters long."))
-        return tags
 
     def clean(self):
         data = super().clean()
@@ -188,25 +168,8 @@ class EventForm(forms.Form):
 
     def service_fields(self) -> dict:
         """The cleaned data as the services take it."""
-        data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "title",
-                "description",
-                "starts_at",
-                "ends_at",
-                "location_name",
-                "address",
-                "map_url",
-                "online_url",
-                "languages",
-                "capacity",
-                "rsvp_deadline",
-            )
-        }
-        fields["recurrence"] = data["rule"]
-        return fields
+        data = {**self.cleaned_data, "recurrence": self.cleaned_data["rule"]}
+        return {name: data[name] for name in ORGANISER_FIELDS}
 
 
 class ReasonForm(forms.Form):

@@ -19,6 +19,23 @@ class EventStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+# What an organiser sets on an event (the rest comes from the board, the services and reviews).
+ORGANISER_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "location_name",
+    "address",
+    "map_url",
+    "online_url",
+    "languages",
+    "capacity",
+    "rsvp_deadline",
+    "recurrence",
+)
+
+
 class ReviewState(models.TextChoices):
     """A resident's proposal waits for the board's organisers; organisers' own events start approved."""
 

@@ -21,6 +21,7 @@ from district.markup import render_markdown
 from district.services import notification_create
 from events import permissions, selectors
 from events.models import (
+    ORGANISER_FIELDS,
     RSVP,
     CalendarFeed,
     Event,
@@ -40,22 +41,7 @@ class Busy(ValidationError):
     """The date is locked by a rush of sign-ups for longer than we let anyone wait."""
 
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "starts_at",
-        "ends_at",
-        "location_name",
-        "address",
-        "map_url",
-        "online_url",
-        "languages",
-        "capacity",
-        "rsvp_deadline",
-        "recurrence",
-    }
-)
+EDITABLE_FIELDS = frozenset(ORGANISER_FIELDS)
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "recurrence")
 PLACE_FIELDS = ("location_name", "address", "online_url")
 

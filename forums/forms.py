@@ -23,22 +23,28 @@ class BodyField(forms.CharField):
         self.widget.attrs.update({"rows": 6, "data-draft": "1"})
 
 
-class ThreadForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150)
-    tags = TagField(
-        label=_("Tags"),
-        required=False,
-        help_text=_("Separate tags with commas, e.g. 주차, 안전"),
-    )
-    body = BodyField()
+class TagsField(TagField):
+    """Comma-separated tags, at most 5 of at most 30 characters each."""
 
-    def clean_tags(self):
-        tags = self.cleaned_data["tags"]
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Tags"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Separate tags with commas, e.g. 주차, 안전"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        tags = super().clean(value)
         if len(tags) > 5:
             raise forms.ValidationError(_("Use at most 5 tags."))
         if any(len(tag) > 30 for tag in tags):
             raise forms.ValidationError(_("A tag can be at most 30 characters long."))
         return tags
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    tags = TagsField()
+    body = BodyField()
 
 
 class ReplyForm(forms.Form):
