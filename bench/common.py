@@ -106,43 +106,8 @@ def run(cmd: list[str], env: dict[str, str], timeout: float = 300) -> str:
 
 def prepare_database(posters: int) -> dict:
     """Create dongne_bench if needed, migrate, seed, and make a fresh thread + poster sessions."""
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        log(f"creating database {DB_NAME}")
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-c",
-                f"CREATE DATABASE {DB_NAME}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
+    ensure_database()
     env = project_env()
-    log("migrate")
-    run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=600)
-    log("seed_district")
-    run([PY, "manage.py", "seed_district"], env, timeout=600)
     out = run([PY, str(BENCH / "setup_data.py"), "--posters", str(posters)], env)
     return json.loads(out.strip().splitlines()[-1])
 

@@ -110,16 +110,11 @@ def upcoming_event_dates(
     """The next event dates for a list (home, association page, its block), soonest first.
 
     `events.selectors.upcoming_occurrences()` with its rules, reading only what
-    the list shows (the board's association page is not joined).
+    the list shows.
     """
     from events.selectors import upcoming_occurrences
 
-    occurrences = (
-        upcoming_occurrences()
-        .select_related(None)
-        .select_related("event__board")
-        .only(*OCCURRENCE_LIST_FIELDS)
-    )
+    occurrences = upcoming_occurrences().only(*OCCURRENCE_LIST_FIELDS)
     if dong is not None:
         occurrences = occurrences.filter(event__board__dong=dong)
     return list(occurrences[:limit])

@@ -98,7 +98,7 @@ def occurrences_ics(
                 item["summary"] = f"{event.title} ({waiting})"
             item.add("dtstart", occurrence.starts_at.astimezone(SEOUL))
             item.add("dtend", occurrence.ends_at.astimezone(SEOUL))
-            if occurrence.is_cancelled or event.status == EventStatus.CANCELLED:
+            if occurrence.called_off:
                 status = "CANCELLED"
             elif rsvp.status == RSVPStatus.WAITLISTED:
                 status = "TENTATIVE"

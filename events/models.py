@@ -163,15 +163,8 @@ class Event(ClusterableModel):
     def approved(self) -> bool:
         return self.review_state == ReviewState.APPROVED
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == EventStatus.CANCELLED
-
     def repeat_description(self) -> str:
         return describe(self.recurrence) if self.recurrence else ""
-
-    def language_list(self) -> list[str]:
-        return [part.strip() for part in self.languages.split(",") if part.strip()]
 
     @property
     def topic(self) -> str:
@@ -206,8 +199,9 @@ class Occurrence(models.Model):
         return max(0, self.event.capacity - self.going_count)
 
     @property
-    def topic(self) -> str:
-        return self.event.topic
+    def called_off(self) -> bool:
+        """This date will not happen: cancelled on its own or with its whole event."""
+        return self.is_cancelled or self.event.status == EventStatus.CANCELLED
 
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()

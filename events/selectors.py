@@ -54,7 +54,7 @@ def _day_start(day: date) -> datetime:
 def _published() -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(
         event__review_state=ReviewState.APPROVED
-    ).select_related("event__board__dong")
+    ).select_related("event__board")
 
 
 def upcoming_occurrences(board: Board | None = None) -> QuerySet[Occurrence]:

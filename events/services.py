@@ -53,8 +53,7 @@ def counts_payload(occurrence: Occurrence) -> dict:
         "going": occurrence.going_count,
         "waitlisted": occurrence.waitlist_count,
         "places_left": occurrence.places_left(),
-        "cancelled": occurrence.is_cancelled
-        or occurrence.event.status == EventStatus.CANCELLED,
+        "cancelled": occurrence.called_off,
     }
 
 
@@ -116,6 +115,35 @@ def _start_discussion(event: Event) -> None:
     event.save(update_fields=["thread"])
 
 
+def _new_event(
+    *,
+    board: Board,
+    organiser: AbstractUser,
+    tags: Iterable[str],
+    fields: dict,
+    review_state: str = ReviewState.APPROVED,
+) -> Event:
+    """Validate and save an event with its tags and dates (no thread, no broadcast)."""
+    _check_fields(fields)
+    event = Event(board=board, organiser=organiser, review_state=review_state, **fields)
+    _validated(event)
+    event.save()
+    if tags:
+        event.tags.set(list(tags))
+        event.save()
+    _create_occurrences(event)
+    return event
+
+
+def _created(event: Event) -> Broadcast:
+    """Board readers hear of a newly published event."""
+    return Broadcast(
+        event.board.topic,
+        "event.created",
+        {"event_id": event.pk, "title": event.title},
+    )
+
+
 @transaction.atomic
 def event_create(
     *, organiser: AbstractUser, board: Board, tags: Iterable[str] = (), **fields
@@ -123,20 +151,9 @@ def event_create(
     """An organiser's event, published at once with its dates and its discussion thread."""
     if not permissions.can_organise(organiser, board):
         raise PermissionDenied
-    _check_fields(fields)
-    event = Event(board=board, organiser=organiser, **fields)
-    _validated(event)
-    event.save()
-    if tags:
-        event.tags.set(list(tags))
-        event.save()
-    _create_occurrences(event)
+    event = _new_event(board=board, organiser=organiser, tags=tags, fields=fields)
     _start_discussion(event)
-    publish_on_commit(
-        Broadcast(
-            board.topic, "event.created", {"event_id": event.pk, "title": event.title}
-        )
-    )
+    publish_on_commit(_created(event))
     return event
 
 
@@ -149,16 +166,13 @@ def event_propose(
         return event_create(organiser=proposer, board=board, tags=tags, **fields)
     if not permissions.can_propose(proposer, board):
         raise PermissionDenied
-    _check_fields(fields)
-    event = Event(
-        board=board, organiser=proposer, review_state=ReviewState.PENDING, **fields
+    event = _new_event(
+        board=board,
+        organiser=proposer,
+        tags=tags,
+        fields=fields,
+        review_state=ReviewState.PENDING,
     )
-    _validated(event)
-    event.save()
-    if tags:
-        event.tags.set(list(tags))
-        event.save()
-    _create_occurrences(event)
     broadcasts = [
         notification_create(
             user=reviewer,
@@ -203,13 +217,7 @@ def event_review(
     broadcasts = []
     if approve:
         _start_discussion(event)
-        broadcasts.append(
-            Broadcast(
-                event.board.topic,
-                "event.created",
-                {"event_id": event.pk, "title": event.title},
-            )
-        )
+        broadcasts.append(_created(event))
     broadcasts.append(
         notification_create(
             user=event.organiser,
@@ -429,7 +437,7 @@ def _locked(occurrence: Occurrence) -> Occurrence:
 def _check_open(occurrence: Occurrence) -> None:
     event = occurrence.event
     now = timezone.now()
-    if event.status == EventStatus.CANCELLED or occurrence.is_cancelled:
+    if occurrence.called_off:
         raise ValidationError(_("This event is cancelled."))
     if event.review_state != ReviewState.APPROVED:
         raise ValidationError(_("This event is waiting for approval."))
@@ -584,7 +592,7 @@ def occurrence_cancel(
     event = occurrence.event
     if not permissions.can_organise(actor, event.board):
         raise PermissionDenied
-    if occurrence.is_cancelled or event.status == EventStatus.CANCELLED:
+    if occurrence.called_off:
         raise ValidationError(_("This date is already cancelled."))
     if occurrence.has_started():
         raise ValidationError(_("This date has already started or is over."))

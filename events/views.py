@@ -227,30 +227,38 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     )
 
 
+def _cancel_page(request: HttpRequest, event, occurrence, cancel, done: str):
+    """Ask for the reason, call `cancel(reason)`, and go back to the event, or show what was wrong."""
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancel(form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(event)
+    return render(
+        request,
+        "events/cancel.html",
+        {"event": event, "occurrence": occurrence, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     event = permissions.access_event(request.user, event_id)
     if not permissions.can_edit_event(request.user, event):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_cancel(
-                actor=request.user, event=event, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The event is cancelled; everyone signed up has been told."),
-            )
-            return redirect(event)
-    return render(
+    return _cancel_page(
         request,
-        "events/cancel.html",
-        {"event": event, "occurrence": None, "form": form},
-        status=400 if form.errors else 200,
+        event,
+        None,
+        lambda reason: services.event_cancel(
+            actor=request.user, event=event, reason=reason
+        ),
+        _("The event is cancelled; everyone signed up has been told."),
     )
 
 
@@ -259,26 +267,14 @@ def occurrence_cancel(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = permissions.access_occurrence(request.user, occurrence_id)
     if not permissions.can_organise(request.user, occurrence.event.board):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.occurrence_cancel(
-                actor=request.user,
-                occurrence=occurrence,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, _("This date is cancelled; everyone signed up has been told.")
-            )
-            return redirect(occurrence.event)
-    return render(
+    return _cancel_page(
         request,
-        "events/cancel.html",
-        {"event": occurrence.event, "occurrence": occurrence, "form": form},
-        status=400 if form.errors else 200,
+        occurrence.event,
+        occurrence,
+        lambda reason: services.occurrence_cancel(
+            actor=request.user, occurrence=occurrence, reason=reason
+        ),
+        _("This date is cancelled; everyone signed up has been told."),
     )
 
 

@@ -90,17 +90,29 @@ def public_within(page: Page, pages: PageQuerySet) -> PageQuerySet:
     return public(pages.descendant_of(page))
 
 
-def _ancestors_at_hand_without_aliases(page) -> bool:
-    """True if routing handed `page` all its ancestors below the tree root and none is an alias.
+def routed_ancestors(page: Page) -> list[Page] | None:
+    """The ancestors below the tree root that routing already loaded, top first.
 
-    Routing sets `_cached_parent_obj` on each page it walks through; the tree
-    root (depth 1) is never an alias.
+    Wagtail's routing hands each page its parent (`_cached_parent_obj`), so a
+    page served from a URL knows its whole trail; a page reached another way
+    (a preview) does not, and gets None.
     """
-    while page.alias_of_id is None and page.depth > 2:
-        page = page.__dict__.get("_cached_parent_obj")
-        if page is None:
-            return False
-    return page.alias_of_id is None
+    ancestors = []
+    current = page
+    while current.depth > 2:
+        current = current.__dict__.get("_cached_parent_obj")
+        if current is None:
+            return None
+        ancestors.append(current)
+    return ancestors[::-1]
+
+
+def _ancestors_at_hand_without_aliases(page: Page) -> bool:
+    """True if routing handed `page` all its ancestors below the tree root and none (nor it) is an alias."""
+    ancestors = routed_ancestors(page)
+    return ancestors is not None and all(
+        p.alias_of_id is None for p in (page, *ancestors)
+    )
 
 
 class ViewRestrictionsInOneQueryMixin:

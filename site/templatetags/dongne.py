@@ -33,23 +33,6 @@ def upcoming_events(dong, count: int = 5):
     return upcoming_event_dates(dong, limit=max(1, min(count, 20)))
 
 
-def _routed_ancestors(page) -> list | None:
-    """The ancestors below the tree root that routing already loaded, top first.
-
-    Wagtail's routing hands each page its parent (`_cached_parent_obj`), so a
-    page served from a URL knows its whole trail; a page reached another way
-    (a preview) does not, and gets None.
-    """
-    ancestors = []
-    current = page
-    while current.depth > 2:
-        current = current.__dict__.get("_cached_parent_obj")
-        if current is None:
-            return None
-        ancestors.append(current)
-    return ancestors[::-1]
-
-
 @register.simple_tag(takes_context=True)
 def breadcrumb_trail(context, page):
     """Ancestors of `page` below the site root as (title, url) pairs.
@@ -61,7 +44,9 @@ def breadcrumb_trail(context, page):
     from django.utils.translation import gettext
     from wagtail.models import Page
 
-    ancestors = _routed_ancestors(page)
+    from district.privacy import routed_ancestors
+
+    ancestors = routed_ancestors(page)
     if ancestors is None:
         ancestors = list(
             Page.objects.ancestor_of(page)
