@@ -1,11 +1,20 @@
 """Whole-page caching of Wagtail pages for anonymous readers.
 
 Only GET requests from visitors without a session (so nobody's personalised
-page is ever stored or served to someone else), only Wagtail page views, only
-200 responses that set no cookie. The key holds the language and a site-wide
-version number that every publish, unpublish, move or delete bumps, so a
-publish is visible at once; PAGE_CACHE_SECONDS bounds how stale the parts that
-come from elsewhere (forum thread lists in a page) can be.
+page is ever stored or served to someone else), only Wagtail page views, and
+only responses that carry nothing of one visitor (`cacheable`): a 200 that
+sets no cookie, whose rendering did not use the CSRF token (Django then sets
+`request.META["CSRF_COOKIE_NEEDS_UPDATE"]` and, after this middleware, the
+cookie and `Vary: Cookie`), and that its view did not mark private or
+uncacheable. Wagtail marks every page with a view restriction (password,
+login, groups) `Cache-Control: private, no-cache, no-store`, so restricted
+pages, and their password and login forms, are never stored.
+
+The key holds the language and a site-wide version number that every change
+of the page tree bumps (publish, unpublish, move, delete, Sites, page and
+collection view restrictions: `district.pagetree`), so a change is visible at
+once; PAGE_CACHE_SECONDS bounds how stale the parts that come from elsewhere
+(forum thread lists in a page) can be.
 """
 
 from collections.abc import Callable
@@ -13,7 +22,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import has_vary_header, patch_vary_headers
 from wagtail import views as wagtail_views
 
 VERSION_KEY = "dongne:pagecache:version"
@@ -24,6 +33,23 @@ def bump_version(**kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+
+
+UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+
+
+def cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    """True if `response` holds nothing that belongs to this visitor alone."""
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(response, "streaming", False)
+        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not has_vary_header(response, "Cookie")
+        and not any(word in cache_control for word in UNCACHEABLE_DIRECTIVES)
+    )
 
 
 def _key(request: HttpRequest) -> str:
@@ -38,15 +64,11 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         key = getattr(request, "_dongne_page_cache_key", None)
-        if (
-            key
-            and response.status_code == 200
-            and not response.cookies
-            and not getattr(response, "streaming", False)
-            and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        ):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
+        if key is None:
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # first: rendering is what may use the CSRF token
+        if cacheable(request, response):
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         return response

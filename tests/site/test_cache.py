@@ -75,3 +75,130 @@ def test_signed_in_language_switch_needs_the_csrf_token(district, make_user):
     assert client.post("/language/", {"language": "ja"}).status_code == 403
     user.profile.refresh_from_db()
     assert user.profile.language != "ja"
+
+
+def _restrict(page, restriction_type, **fields):
+    from wagtail.models import PageViewRestriction
+
+    return PageViewRestriction.objects.create(
+        page=page, restriction_type=restriction_type, **fields
+    )
+
+
+def test_a_page_made_private_leaves_the_anonymous_cache_at_once(cached, district):
+    from wagtail.models import PageViewRestriction
+
+    dong = district[0]
+    client = Client()
+    client.get(dong.url)
+    assert client.get(dong.url)["X-Dongne-Cache"] == "hit"
+
+    restriction = _restrict(dong, PageViewRestriction.LOGIN)
+    response = client.get(dong.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+    restriction.restriction_type = PageViewRestriction.GROUPS
+    restriction.save()
+    restriction.groups.add(dong.leaders_group)
+    assert client.get(dong.url).status_code == 302
+
+    restriction.delete()
+    public = client.get(dong.url)
+    assert public.status_code == 200 and "X-Dongne-Cache" not in public
+
+
+def test_restricting_a_section_refreshes_the_cached_pages_below_it(cached, district):
+    from wagtail.models import PageViewRestriction
+
+    from tests.dong.factories import add_notice
+
+    dong = district[0]
+    notice = add_notice(dong, "섹션 아래 공지")
+    client = Client()
+    client.get(notice.url)
+    assert client.get(notice.url)["X-Dongne-Cache"] == "hit"
+    _restrict(NoticeIndexPage.objects.child_of(dong).get(), PageViewRestriction.LOGIN)
+    assert client.get(notice.url).status_code == 302
+
+
+def test_changing_a_group_or_collection_restriction_refreshes_cached_pages(
+    cached, district
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import CollectionViewRestriction, PageViewRestriction
+
+    dong = district[0]
+    client = Client()
+
+    def served_fresh() -> bool:
+        return "X-Dongne-Cache" not in client.get(dong.url)
+
+    restriction = _restrict(
+        NoticeIndexPage.objects.child_of(dong).get(), PageViewRestriction.GROUPS
+    )
+    client.get(dong.url)
+    assert not served_fresh()
+    restriction.groups.add(dong.leaders_group)
+    assert served_fresh() and not served_fresh()
+    restriction.groups.remove(dong.leaders_group)
+    assert served_fresh() and not served_fresh()
+
+    collection = CollectionViewRestriction.objects.create(
+        collection=dong.collection,
+        restriction_type=CollectionViewRestriction.GROUPS,
+    )
+    assert served_fresh() and not served_fresh()
+    collection.groups.set([Group.objects.get(name="District staff")])
+    assert served_fresh() and not served_fresh()
+    collection.delete()
+    assert served_fresh()
+
+
+def test_a_password_protected_page_is_never_cached_and_each_visitor_can_unlock_it(
+    cached, district
+):
+    import re
+
+    from wagtail.models import PageViewRestriction
+
+    from tests.dong.factories import add_notice
+
+    notice = add_notice(district[0], "암호 공지 본문")
+    _restrict(notice, PageViewRestriction.PASSWORD, password="mullae-42")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    forms = []
+    for visitor in (first, second):
+        form = visitor.get(notice.url)
+        assert form.status_code == 200 and "X-Dongne-Cache" not in form
+        assert "암호 공지 본문" not in form.text
+        forms.append(form)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(forms[0].text).group(1) != token.search(forms[1].text).group(1)
+
+    action = re.search(r'<form[^>]*action="([^"]+)"', forms[1].text).group(1)
+    unlocked = second.post(
+        action,
+        {
+            "csrfmiddlewaretoken": token.search(forms[1].text).group(1),
+            "password": "mullae-42",
+            "return_url": notice.url,
+        },
+    )
+    assert unlocked.status_code == 302
+    assert "암호 공지 본문" in second.get(notice.url).text
+    # The visitor who never gave the password still gets the form, not the page.
+    assert "암호 공지 본문" not in first.get(notice.url).text
+
+
+def test_a_page_whose_rendering_used_the_csrf_token_is_not_stored():
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    from district.cache import cacheable
+
+    request = RequestFactory().get("/")
+    plain = HttpResponse("page")
+    assert cacheable(request, plain)
+    get_token(request)
+    assert not cacheable(request, HttpResponse("page with a form"))
