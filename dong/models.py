@@ -40,6 +40,15 @@ class DongPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page)
         _("code"), max_length=20, unique=True, validators=[dong_code_validator]
     )
     name_en = models.CharField(_("English name"), max_length=100)
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Residents of the dong (resident registration), from the district's data file. "
+            "Empty: thresholds sized by population fall back to their minimum."
+        ),
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     body = StreamField(DongBodyBlock(), blank=True, verbose_name=_("body"))
     office_address = models.CharField(_("office address"), max_length=255, blank=True)
@@ -78,7 +87,10 @@ class DongPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page)
         InlinePanel("officers", label=_("Officers")),
         InlinePanel("committees", label=_("Committees")),
     ]
-    promote_panels = Page.promote_panels + [FieldPanel("code", read_only=True)]
+    promote_panels = Page.promote_panels + [
+        FieldPanel("code", read_only=True),
+        FieldPanel("population", read_only=True),
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("name_en"),
         index.SearchField("introduction"),
