@@ -2,15 +2,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.db import transaction
 
 from dong.demo import ADMIN_EMAIL, STAFF_EMAIL, demo_password, demo_seed
 from dong.demo_content import dong_demo_seed
 from dong.district_file import DistrictFileError, load_district_file
 from dong.models import DongPage
-from dong.services import district_seed
+from dong.services import DistrictSeedError, district_seed
 from events.demo import events_demo_seed
 from forums.demo import facilitators_ensure, forums_demo_seed
-from forums.services import boards_ensure
+from forums.services import boards_ensure, boards_follow_dong_rename
 
 
 class Command(BaseCommand):
@@ -35,19 +36,35 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Nothing was changed.") from error
 
         self.stdout.write(f"Seeding {len(entries)} associations from {file}")
-        report = district_seed(
-            entries=entries,
-            title=settings.DISTRICT_NAME,
-            title_en=settings.DISTRICT_NAME_EN,
-            progress=self._progress,
-        )
+        try:
+            with transaction.atomic():
+                report = district_seed(
+                    entries=entries,
+                    title=settings.DISTRICT_NAME,
+                    title_en=settings.DISTRICT_NAME_EN,
+                    progress=self._progress,
+                )
+                for renamed in report.renamed:
+                    boards_follow_dong_rename(
+                        dong=renamed.page,
+                        old_slug=renamed.old_slug,
+                        old_title=renamed.old_title,
+                        old_name_en=renamed.old_name_en,
+                        also_redirect=(
+                            "events:board",
+                            "events:new",
+                            "events:board_feed",
+                        ),
+                    )
+                boards = boards_ensure(dongs=DongPage.objects.order_by("path"))
+        except DistrictSeedError as error:
+            raise CommandError(f"{error} Nothing was changed.") from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Associations: {len(report.created)} created, {len(report.updated)} updated, "
-                f"{len(report.unchanged)} unchanged."
+                f"{len(report.unchanged)} unchanged, {len(report.renamed)} renamed."
             )
         )
-        boards = boards_ensure(dongs=DongPage.objects.order_by("path"))
         self.stdout.write(self.style.SUCCESS(f"Forum boards: {len(boards)}"))
         if demo:
             password = demo_password()
