@@ -6,3 +6,17 @@ class DongConfig(AppConfig):
     name = "dong"
     verbose_name = _("Associations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.models import Page
+
+        from district.search import register_dong_choices, register_search_source
+        from dong import search
+
+        register_dong_choices(search.dong_choices)
+        register_search_source(
+            Page,
+            visible=search.visible_pages,
+            dong=search.pages_in,
+            describe=search.describe_page,
+        )

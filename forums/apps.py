@@ -16,3 +16,20 @@ class ForumsConfig(AppConfig):
         register_topic("board", permissions.can_subscribe_board)
         for kind in ("reply", "quote", "mention", "moderation"):
             register_notification_kind(kind, getattr(notifications, kind))
+
+        from district.search import register_search_source
+        from forums import search
+        from forums.models import Post, Thread
+
+        register_search_source(
+            Thread,
+            visible=search.visible_threads,
+            dong=search.threads_in,
+            describe=search.describe_thread,
+        )
+        register_search_source(
+            Post,
+            visible=search.visible_posts,
+            dong=search.posts_in,
+            describe=search.describe_post,
+        )

@@ -1,33 +1,72 @@
-"""Site search that works for Korean as people type it.
+"""Site search that works for Korean as people type it, over sources the apps register.
 
-Wagtail's database backend indexes pages and forum threads/posts into its
-IndexEntry table. Its PostgreSQL full-text search splits words on spaces and
-does not segment Korean, so "자치" would not find "주민자치회". We search the
-plain-text columns of that same index with case-insensitive substring matching
-(every word of the query must occur), which finds infixes on SQLite and
-PostgreSQL alike; on PostgreSQL a pg_trgm GIN index keeps it fast (migration
-district 0004). Results are checked against the reader's permissions before
-they are shown.
+Wagtail's database backend indexes pages, forum threads and posts (and
+whatever else an app marks `index.Indexed`) into its IndexEntry table. Its
+PostgreSQL full-text search splits words on spaces and does not segment
+Korean, so "자치" would not find "주민자치회". We search the plain-text columns
+of that same index with case-insensitive substring matching (every word of
+the query must occur), which finds infixes on SQLite and PostgreSQL alike.
+
+The kernel knows no app. Each app that wants its content found registers a
+source from its AppConfig.ready(): the model, what a reader may see of it (a
+queryset, loaded with what `describe` needs), how to narrow it to one
+association, and how to describe a hit as a `Result`. One app (dong) also
+registers the association choices of the filter. Visibility and the
+association are checked inside the one SQL statement that finds the hits,
+before the cap: on a large index, hidden or other-association matches can no
+longer crowd visible ones out of the capped rows. Only the page of hits being
+shown is described (one query per source on that page).
+
+Index and query agree (PostgreSQL). Django's `icontains` compiles to
+`UPPER(col::text) LIKE UPPER(%s)`, which a pg_trgm index on the raw column
+cannot serve: over 20,000 indexed posts, even with sequential scans off,
+EXPLAIN gave `Seq Scan on wagtailsearch_indexentry` / `Filter:
+((upper(title_text) ~~ '%주민자치%'::text) OR (upper(body_text) ~~ ...))`, so
+migration 0004's indexes were never used. The query now says `ILIKE`
+(`_IContains` below), which `gin_trgm_ops` serves: `Bitmap Index Scan on
+modelsearch_body_text_trgm` / `Index Cond: (body_text ~~* '%총회장소%'::text)`,
+2.4 ms for a rare term over those 20,000 entries; a term that most entries
+hold is still read by a sequential scan, as it should be
+(tests/site/test_search.py asserts that the index can serve the query). We keep the indexes and migration 0005 gives them
+the names Wagtail's search backend gives its own (`manage.py enable_trigram`,
+for its fuzzy search) on the same columns, so there is one set, used by both,
+never two. A trigram needs three characters: a one- or two-syllable term
+(자치) cannot narrow the index and is matched by scanning it.
 """
 
 import html
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection, models
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
+from django.db.models.lookups import IContains
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.models import Page
+from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.models import IndexEntry
 
-from dong.models import DongPage
-from forums.models import Post, Thread
-
 MAX_TERMS = 5
+LIMIT = 500
+
+AnyUser = User | AnonymousUser
+M = TypeVar("M", bound=models.Model)
 
 
-@dataclass
+@dataclass(frozen=True)
+class DongChoice:
+    """One association in the search filter: `slug` in the address, `name` shown, its page in the tree."""
+
+    slug: str
+    name: str
+    page_id: int
+    path: str
+
+
+@dataclass(frozen=True)
 class Result:
     title: str
     url: str
@@ -36,20 +75,79 @@ class Result:
     dong: str
 
 
-def _columns() -> tuple[str, str]:
-    return (
-        ("title_text", "body_text")
-        if connection.vendor == "postgresql"
-        else ("title", "body")
-    )
+@dataclass(frozen=True)
+class Match:
+    """What the index holds for one hit, and the words the reader searched for."""
+
+    terms: tuple[str, ...]
+    title: str
+    body: str
+
+    def snippet(self, text: str | None = None) -> SafeString:
+        """`text` (else the indexed body, else the indexed title) around the first match, terms marked."""
+        return highlight(
+            text if text is not None else self.body or self.title, self.terms
+        )
 
 
-def terms_of(query: str) -> list[str]:
-    return [term for term in query.split() if term][:MAX_TERMS]
+@dataclass(frozen=True)
+class SearchSource(Generic[M]):
+    """How one model's index entries become results.
+
+    `visible(reader)`: the rows this reader may find, with what `describe` reads
+    (select_related, annotations); it runs inside the search's own statement, so
+    it must be a filter the database can answer. `dong(choice)`: the rows that
+    belong to that association. `describe(obj, match)`: the result shown.
+    Keys must be integers (the index stores them as text).
+    """
+
+    model: type[M]
+    visible: Callable[[AnyUser], QuerySet[M]]
+    dong: Callable[[DongChoice], Q]
+    describe: Callable[[M, Match], Result]
 
 
-def highlight(text: str, terms: list[str], width: int = 160) -> SafeString:
+@dataclass(frozen=True)
+class Hit:
+    source: SearchSource[Any]
+    object_id: int
+    match: Match
+
+
+_sources: list[SearchSource[Any]] = []
+_dong_choices: list[Callable[[], Sequence[DongChoice]]] = []
+
+
+def register_search_source(
+    model: type[M],
+    *,
+    visible: Callable[[AnyUser], QuerySet[M]],
+    dong: Callable[[DongChoice], Q],
+    describe: Callable[[M, Match], Result],
+) -> None:
+    """Make `model`'s index entries searchable (call from AppConfig.ready(); once per model)."""
+    if not isinstance(model._meta.pk, models.IntegerField):
+        raise TypeError(f"{model.__name__}: search sources need integer keys")
+    _sources[:] = [s for s in _sources if s.model is not model]
+    _sources.append(SearchSource(model, visible, dong, describe))
+
+
+def register_dong_choices(provider: Callable[[], Sequence[DongChoice]]) -> None:
+    """The associations the reader may narrow a search to, in the order shown (one provider)."""
+    _dong_choices[:] = [provider]
+
+
+def dong_choices() -> list[DongChoice]:
+    return [choice for provider in _dong_choices for choice in provider()]
+
+
+def terms_of(query: str) -> tuple[str, ...]:
+    return tuple(term for term in query.split() if term)[:MAX_TERMS]
+
+
+def highlight(text: str, terms: Iterable[str], width: int = 160) -> SafeString:
     """A window of `text` around the first match, escaped, with every term in <mark>."""
+    terms = list(terms)
     text = " ".join(text.split())
     lower = text.lower()
     first = min(
@@ -70,98 +168,113 @@ def highlight(text: str, terms: list[str], width: int = 160) -> SafeString:
     return mark_safe(prefix + escaped + suffix)
 
 
-def matching_entries(terms: list[str]):
+class _IContains(IContains):
+    """`icontains` that PostgreSQL writes as `col ILIKE '%term%'`: the form a pg_trgm GIN index serves."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def _columns() -> tuple[str, str]:
+    """The index's plain-text columns (PostgreSQL keeps tsvectors under the plain names)."""
+    if connection.vendor == "postgresql":
+        return "title_text", "body_text"
+    return "title", "body"
+
+
+def _all_terms_in(column: str, terms: Sequence[str]) -> Q:
+    return Q(*(_IContains(F(column), term) for term in terms))
+
+
+def _visible_entries(
+    source: SearchSource[Any], reader: AnyUser, dong: DongChoice | None
+) -> Q:
+    rows = source.visible(reader)
+    if dong is not None:
+        rows = rows.filter(source.dong(dong))
+    same_row = rows.filter(pk=Cast(OuterRef("object_id"), models.BigIntegerField()))
+    return Q(
+        content_type_id__in=get_descendants_content_types_pks(source.model)
+    ) & Exists(same_row)
+
+
+def matching(
+    terms: Sequence[str],
+    *,
+    reader: AnyUser,
+    dong: DongChoice | None = None,
+    limit: int = LIMIT,
+) -> QuerySet[IndexEntry]:
+    """Index rows holding every term that `reader` may see (in `dong`, if given), best first.
+
+    Entries whose title holds every term come first, then the most recently
+    indexed; at most `limit`, counted after visibility and association.
+    """
     title, body = _columns()
     entries = IndexEntry.objects.all()
     for term in terms:
-        entries = entries.filter(
-            Q(**{f"{title}__icontains": term}) | Q(**{f"{body}__icontains": term})
-        )
-    return entries.values_list("content_type_id", "object_id", title, body)
+        entries = entries.filter(_IContains(F(title), term) | _IContains(F(body), term))
+    visible = Q()
+    for source in _sources:
+        visible |= _visible_entries(source, reader, dong)
+    in_title = Case(
+        When(_all_terms_in(title, terms), then=Value(1)),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+    return (
+        entries.filter(visible)
+        .annotate(in_title=in_title)
+        .order_by("-in_title", "-pk")
+        .values_list("content_type_id", "object_id", title, body)[:limit]
+    )
+
+
+def find(
+    query: str,
+    *,
+    reader: AnyUser,
+    dong: DongChoice | None = None,
+    limit: int = LIMIT,
+) -> list[Hit]:
+    """What `matching` finds for the words of `query`, as hits to describe: one query."""
+    terms = terms_of(query)
+    if not terms or not _sources:
+        return []
+    by_type = {
+        type_id: source
+        for source in _sources
+        for type_id in get_descendants_content_types_pks(source.model)
+    }
+    rows = matching(terms, reader=reader, dong=dong, limit=limit)
+    return [
+        Hit(by_type[type_id], int(object_id), Match(terms, t or "", b or ""))
+        for type_id, object_id, t, b in rows
+        if type_id in by_type
+    ]
+
+
+def describe(hits: Sequence[Hit], *, reader: AnyUser) -> list[Result]:
+    """Results for `hits`, in their order: one query per source among them."""
+    ids: dict[SearchSource[Any], list[int]] = {}
+    for hit in hits:
+        ids.setdefault(hit.source, []).append(hit.object_id)
+    loaded = {
+        (source, obj.pk): obj
+        for source, source_ids in ids.items()
+        for obj in source.visible(reader).filter(pk__in=source_ids)
+    }
+    return [
+        hit.source.describe(loaded[hit.source, hit.object_id], hit.match)
+        for hit in hits
+        if (hit.source, hit.object_id) in loaded
+    ]
 
 
 def search(
-    query: str, *, dong: DongPage | None = None, limit: int = 500
+    query: str, *, reader: AnyUser, dong: DongChoice | None = None, limit: int = LIMIT
 ) -> list[Result]:
-    """Live public pages and visible forum threads and posts matching every word of `query`.
-
-    Hidden content is left out for everyone, moderators included: they find it in the queue.
-    """
-    terms = terms_of(query)
-    if not terms:
-        return []
-    rows = list(matching_entries(terms)[: limit * 2])
-    by_type: dict[int, dict[str, tuple[str, str]]] = {}
-    for content_type_id, object_id, title, body in rows:
-        by_type.setdefault(content_type_id, {})[object_id] = (title or "", body or "")
-    results: list[Result] = []
-    page_ids, thread_ids, post_ids = set(), set(), set()
-    thread_type = ContentType.objects.get_for_model(Thread)
-    post_type = ContentType.objects.get_for_model(Post)
-    for content_type_id, objects in by_type.items():
-        ids = {int(i) for i in objects}
-        if content_type_id == thread_type.pk:
-            thread_ids |= ids
-        elif content_type_id == post_type.pk:
-            post_ids |= ids
-        else:
-            page_ids |= ids
-    texts = {
-        key: value for objects in by_type.values() for key, value in objects.items()
-    }
-
-    pages = Page.objects.live().public().filter(pk__in=page_ids).specific()
-    if dong is not None:
-        pages = pages.descendant_of(dong, inclusive=True)
-    dong_names = {d.path: d.local_name for d in DongPage.objects.live()}
-    for page in pages:
-        title, body = texts.get(str(page.pk), ("", ""))
-        results.append(
-            Result(
-                title=page.title,
-                url=page.url,
-                kind=str(page.specific_class._meta.verbose_name),
-                snippet=highlight(body or title, terms),
-                dong=dong_names.get(page.path[: Page.steplen * 3], ""),
-            )
-        )
-
-    threads = Thread.objects.filter(is_hidden=False).select_related("board__dong")
-    posts = Post.objects.filter(
-        is_hidden=False, thread__is_hidden=False
-    ).select_related("thread__board__dong")
-    if dong is not None:
-        threads = threads.filter(board__dong=dong)
-        posts = posts.filter(thread__board__dong=dong)
-    for thread in threads.filter(pk__in=thread_ids):
-        results.append(
-            Result(
-                thread.title,
-                thread.get_absolute_url(),
-                str(Thread._meta.verbose_name),
-                highlight(thread.title, terms),
-                thread.board.dong.local_name
-                if thread.board.dong
-                else thread.board.local_name,
-            )
-        )
-    for post in posts.filter(pk__in=post_ids):
-        results.append(
-            Result(
-                post.thread.title,
-                post.get_absolute_url(),
-                str(Post._meta.verbose_name),
-                highlight(post.body, terms),
-                post.thread.board.dong.local_name
-                if post.thread.board.dong
-                else post.thread.board.local_name,
-            )
-        )
-    results.sort(
-        key=lambda r: (
-            not any(t.lower() in r.title.lower() for t in terms),
-            r.kind,
-            r.title,
-        )
-    )
-    return results[:limit]
+    """`find` and `describe` at once, for callers that show every result."""
+    return describe(find(query, reader=reader, dong=dong, limit=limit), reader=reader)

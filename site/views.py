@@ -10,11 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from district import languages
+from district import languages, search
 from district.forms import ProfileForm
 from district.models import Profile
-from district.search import search
-from dong.models import DongPage
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -66,11 +64,14 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 def search_view(request: HttpRequest) -> HttpResponse:
+    """Search everything the registered sources offer; only the page shown is described."""
     query = request.GET.get("q", "").strip()[:100]
-    dongs = DongPage.objects.live().order_by("path")
-    dong = dongs.filter(slug=request.GET.get("dong", "")).first()
-    results = search(query, dong=dong) if query else []
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    dongs = search.dong_choices()
+    chosen = request.GET.get("dong", "")
+    dong = next((d for d in dongs if d.slug == chosen), None)
+    hits = search.find(query, reader=request.user, dong=dong) if query else []
+    page = Paginator(hits, 20).get_page(request.GET.get("page"))
+    page.object_list = search.describe(page.object_list, reader=request.user)
     return render(
         request,
         "district/search.html",
@@ -79,7 +80,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "dongs": dongs,
             "dong": dong,
-            "count": len(results),
+            "count": len(hits),
+            "capped": len(hits) >= search.LIMIT,
         },
     )
 

@@ -21,7 +21,6 @@ from dong.models import (
     NoticePage,
     StandardPage,
 )
-from forums import services as forum_services
 from forums.models import Board
 from tests.dong.factories import add_event, add_image, add_minutes, add_notice
 
@@ -105,44 +104,6 @@ def test_tag_page_lists_notices_across_the_district(client, district):
 
     text = client.get(f"/tags/{Tag.objects.get(name='안전').slug}/").text
     assert "안전 점검 A" in text and "안전 점검 B" in text and "다른 소식" not in text
-
-
-@pytest.mark.parametrize("query", ["자치", "대청소", "맞이 대청"])
-def test_korean_search_finds_words_inside_words(client, yeoksam, query):
-    add_notice(yeoksam, "봄맞이 대청소 안내", summary="주민자치회가 함께합니다")
-    text = client.get("/search/", {"q": query}).text
-    assert "봄맞이 대청소 안내" in text
-    assert "<mark>" in text
-
-
-def test_search_finds_the_second_word_of_a_title_and_filters_by_dong(
-    client, district, yeoksam
-):
-    add_notice(yeoksam, "주차장 야간개방 결과")
-    add_notice(district[0], "신사동 야간개방 설명회")
-    text = client.get("/search/", {"q": "야간개방", "dong": "yeoksam-1"}).text
-    assert "주차장 야간개방 결과" in text and "신사동 야간개방 설명회" not in text
-
-
-def test_search_never_shows_drafts_private_pages_or_hidden_threads(
-    client, yeoksam, make_user, settings
-):
-    settings.FORUMS_MIN_SECONDS_BETWEEN_POSTS = 0
-    add_notice(yeoksam, "비밀초안 공지", live=False)
-    private = add_notice(yeoksam, "비밀회의 공지")
-    PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.GROUPS
-    ).groups.add(yeoksam.leaders_group)
-    author = make_user()
-    thread = forum_services.thread_create(
-        author=author, board=yeoksam.boards.get(), title="비밀스레드 제목", body="본문"
-    )
-    staff = make_user(groups=[Group.objects.get(name="District staff")])
-    forum_services.thread_hide(moderator=staff, thread=thread, reason="개인정보")
-    text = client.get("/search/", {"q": "비밀"}).text
-    assert (
-        "비밀초안" not in text and "비밀회의" not in text and "비밀스레드" not in text
-    )
 
 
 def test_feeds_are_valid_and_per_association(client, district, yeoksam):
