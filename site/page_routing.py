@@ -9,6 +9,33 @@ home page), and each level is one query that also says whether a view
 restriction sits on the page, above it or below it: a public page's check
 costs nothing, and lists of its descendants need no privacy filter when there
 is no restriction in its line (`district.privacy`).
+
+`DONGNE_FAST_ROUTING = False` (environment `DONGNE_FAST_ROUTING=0`) turns it
+off: the middleware leaves the Site to Wagtail's `Site.find_for_request` and
+`route` is Wagtail's own. CI runs the serving, privacy and cache tests both
+ways.
+
+Upgrade checklist: the Wagtail internals this module relies on (check each one
+against a new Wagtail release, then run the serving tests both ways):
+
+- `wagtail.models.sites.get_site_for_hostname(hostname, port)`: Wagtail's
+  matching of a host and port to a Site (module-level, undocumented).
+- `request._wagtail_site`: the slot where `Site.find_for_request` keeps the
+  request's Site; the middleware fills it before Wagtail looks.
+- `wagtail.views.serve`: the page view, recognised by identity.
+- `Page.route(request, path_components)`: returns Wagtail's RouteResult, 404s
+  an unknown slug, refuses a draft at the last segment, and hands the child its
+  parent in `_cached_parent_obj` (treebeard's cache of `get_parent()`), which
+  `route` here sets the same way.
+- `wagtail.models.Page` hard-coded as the page model (Wagtail 8 can swap it
+  through `swapper`), `Page.objects.child_of`, `specific_deferred`,
+  `specific_class`, `allowed_subpage_models()`, and Django's multi-table parent
+  link from each page type to Page (`_meta.get_ancestor_link`), joined with
+  `select_related` to build the specific page in one query.
+- Wagtail's site root paths cache lifetime (an hour), matched by SITES_SECONDS.
+- `SpecificChildRoutingMixin` must come before `Page` in a model's bases; a
+  Site's root kept as `specific_deferred` without its fields is marked
+  (CACHED_ROOT_ATTR) and re-read before it is served itself.
 """
 
 from collections.abc import Callable
@@ -20,7 +47,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.sites import get_site_for_hostname
 
-from district.privacy import privacy_annotations, remember_privacy
+from district.privacy import fast_routing, privacy_annotations, remember_privacy
 
 SITES_KEY = "dongne:sites"
 SITES_SECONDS = 3600  # as long as Wagtail keeps its site root paths
@@ -80,7 +107,11 @@ class CachedSiteMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if view_func is self.serve and not hasattr(request, "_wagtail_site"):
+        if (
+            view_func is self.serve
+            and fast_routing()
+            and not hasattr(request, "_wagtail_site")
+        ):
             request._wagtail_site = site_for_request(request)
 
 
@@ -110,6 +141,8 @@ class SpecificChildRoutingMixin:
     """
 
     def route(self, request, path_components):
+        if not fast_routing():
+            return super().route(request, path_components)
         if not path_components:
             if self.__dict__.get(CACHED_ROOT_ATTR):
                 # The Site's cached root page is served itself: read it now.

@@ -14,8 +14,32 @@ or on an ancestor? Here it is asked inside the SQL that needs the answer:
   need no privacy filter at all when neither is true (`public_within`).
 
 The answers are Wagtail's: the same rows excluded, the same restrictions returned.
+
+`DONGNE_FAST_ROUTING = False` (environment `DONGNE_FAST_ROUTING=0`) turns all
+of this off: lists use Wagtail's `.public()`, served pages Wagtail's
+`get_view_restrictions()`, and breadcrumbs read their ancestors with a query.
+
+Upgrade checklist: the Wagtail internals this module relies on (check each one
+against a new Wagtail release, then run the serving tests both ways):
+
+- `wagtail.models.Page` as the page model: Wagtail 8 loads it through
+  `swapper` ("wagtailcore.Page"); this module and routing hard-code Page.
+- Treebeard's materialised path in `Page.path`: an ancestor's path is a prefix
+  of its descendants' paths, in steps of `Page.steplen` characters of digits
+  and capital letters (no LIKE wildcards).
+- The tables `Page._meta.db_table` and `PageViewRestriction._meta.db_table`
+  and `PageViewRestriction.page`, named in raw SQL.
+- `PageQuerySet.public()`: excludes every page at or below a page with a
+  `PageViewRestriction` (any type); `public` must keep giving the same rows.
+- `Page.get_view_restrictions()`: the restrictions on the page and its
+  ancestors, an alias following its source (`alias_of_id`); Wagtail's
+  `check_view_restrictions` (an `on_serve_page` hook) calls it on every serve.
+- `_cached_parent_obj`: treebeard's cache of `get_parent()`, which Wagtail's
+  `Page.route` (and `district.page_routing`) set on the child it routes to;
+  `routed_ancestors` reads the trail from it.
 """
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -26,6 +50,11 @@ from wagtail.query import PageQuerySet
 # Set by routing on the page it found (True / False; absent when unknown).
 RESTRICTED_ATTR = "_dongne_view_restricted"
 PRIVATE_BELOW_ATTR = "_dongne_private_below"
+
+
+def fast_routing() -> bool:
+    """True unless `DONGNE_FAST_ROUTING` is off: then Wagtail's own routing and checks serve."""
+    return settings.DONGNE_FAST_ROUTING
 
 
 def restricted_at_or_above(path: OuterRef) -> Exists:
@@ -72,6 +101,8 @@ def remember_privacy(page: Page, found: Page) -> None:
 
 def public(pages: PageQuerySet) -> PageQuerySet:
     """`pages.public()` in the same statement: drop pages at or below a restricted page."""
+    if not fast_routing():
+        return pages.public()
     return pages.filter(~restricted_at_or_above(OuterRef("path")))
 
 
@@ -82,6 +113,8 @@ def public_within(page: Page, pages: PageQuerySet) -> PageQuerySet:
     it, or between the two; when routing found none of those in this request,
     the filter would exclude nothing.
     """
+    if not fast_routing():
+        return pages.descendant_of(page).public()
     if (
         page.__dict__.get(RESTRICTED_ATTR) is False
         and page.__dict__.get(PRIVATE_BELOW_ATTR) is False
@@ -95,8 +128,11 @@ def routed_ancestors(page: Page) -> list[Page] | None:
 
     Wagtail's routing hands each page its parent (`_cached_parent_obj`), so a
     page served from a URL knows its whole trail; a page reached another way
-    (a preview) does not, and gets None.
+    (a preview) does not, and gets None; so does every page when fast routing
+    is off.
     """
+    if not fast_routing():
+        return None
     ancestors = []
     current = page
     while current.depth > 2:
@@ -127,7 +163,11 @@ class ViewRestrictionsInOneQueryMixin:
     """
 
     def get_view_restrictions(self) -> QuerySet[PageViewRestriction]:
-        if not self.path or not _ancestors_at_hand_without_aliases(self):
+        if (
+            not fast_routing()
+            or not self.path
+            or not _ancestors_at_hand_without_aliases(self)
+        ):
             return super().get_view_restrictions()
         if self.__dict__.get(RESTRICTED_ATTR) is False:
             return PageViewRestriction.objects.none()

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "dong",
     "forums",
     "events",
+    "votes",
+    "proposals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -304,6 +306,11 @@ FORUMS_THREADS_PER_PAGE = 30
 # Anonymous readers get Wagtail pages from the cache (district.cache); every
 # publish invalidates it. 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+
+# Fast routing (district.page_routing, district.privacy) serves pages in fewer
+# queries by relying on Wagtail internals (listed in those modules' docstrings).
+# DONGNE_FAST_ROUTING=0 serves with Wagtail's own routing and privacy checks.
+DONGNE_FAST_ROUTING = os.environ.get("DONGNE_FAST_ROUTING", "1") != "0"
 
 # Live updates: how much of the live-event log reconnecting clients can catch up from.
 LIVE_EVENT_KEEP_PER_TOPIC = 1000
