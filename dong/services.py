@@ -193,6 +193,21 @@ def _plan(entries: Sequence[DongEntry]) -> Plan:
             )
         plan.append((entry, page or previous))
 
+    home = DistrictHomePage.objects.first()
+    wanted_slugs = [entry.slug for entry, _page in plan]
+    if home is not None:
+        other = (
+            home.get_children()
+            .exclude(pk__in=[page.pk for page in pages])
+            .filter(slug__in=wanted_slugs)
+            .first()
+        )
+        if other is not None:
+            raise DistrictSeedError(
+                _("The address /%(slug)s/ is already the page “%(title)s”.")
+                % {"slug": other.slug, "title": other.title}
+            )
+
     matched = {page.pk for _entry, page in plan if page is not None}
     unlisted = [page for page in pages if page.pk not in matched]
     renamed_groups = {

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Collection, Page, Revision
 
+from district.models import DistrictHomePage
 from dong.district_file import DistrictFileError, load_district_file
 from dong.models import DongPage
 from forums import services as forum_services
@@ -229,6 +230,20 @@ def test_a_previous_address_that_is_another_association_is_refused(
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     before = counts()
     with pytest.raises(CommandError, match=r"/segok/.*/suseo/.*Nothing was changed"):
+        seed(data)
+    assert counts() == before
+
+
+def test_an_address_taken_by_another_page_is_refused(district, tmp_path):
+    home = DistrictHomePage.objects.get()
+    home.add_child(instance=Page(title="구청 소개", slug="about"))
+    data = tmp_path / "about.csv"
+    data.write_text(
+        NEW_FILE.read_text(encoding="utf-8") + "X9,about,소개동,About-dong,,\n",
+        encoding="utf-8",
+    )
+    before = counts()
+    with pytest.raises(CommandError, match=r"/about/.*구청 소개.*Nothing was changed"):
         seed(data)
     assert counts() == before
 
