@@ -34,8 +34,6 @@ INSTALLED_APPS = [
     "dong",
     "forums",
     "events",
-    "votes",
-    "proposals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
