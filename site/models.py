@@ -84,6 +84,13 @@ class Profile(models.Model):
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    age_band = models.CharField(
+        _("age band"),
+        max_length=8,
+        choices=AgeBand.choices,
+        blank=True,
+        help_text=_("Declared by you; used only to check who may vote or sign up. Empty: not declared."),
+    )
     email_notifications = models.BooleanField(
         _("e-mail me notifications I have not seen"),
         default=True,
