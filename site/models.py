@@ -55,6 +55,19 @@ class DistrictHomePage(
         return context
 
 
+class AgeBand(models.TextChoices):
+    """A declared age band, never a birth date: enough for the minimum ages of votes (13, 14, 18) and of sign-up."""
+
+    UNDER_13 = "under13", _("Under 13")
+    AGE_13 = "13", _("13")
+    AGE_14_17 = "14-17", _("14 to 17")
+    ADULT = "18+", _("18 or older")
+
+
+# The youngest age each band guarantees, to compare with a minimum age.
+AGE_BAND_FLOOR = {"under13": 0, "13": 13, "14-17": 14, "18+": 18}
+
+
 class Profile(models.Model):
     """What a resident tells us about themselves: a display name, an optional home dong, a language.
 
