@@ -44,6 +44,13 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", _("Not approved")
 
 
+class EventKind(models.TextChoices):
+    """A general assembly (주민총회) is where an association's ballot is voted on the day (votes app)."""
+
+    REGULAR = "regular", _("Regular event")
+    GENERAL_ASSEMBLY = "assembly", _("General assembly (주민총회)")
+
+
 class EventTag(TaggedItemBase):
     content_object = ParentalKey(
         "events.Event", on_delete=models.CASCADE, related_name="tagged_items"
@@ -96,6 +103,12 @@ class Event(ClusterableModel):
         max_length=20,
         choices=EventStatus.choices,
         default=EventStatus.SCHEDULED,
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=EventKind.choices,
+        default=EventKind.REGULAR,
     )
     review_state = models.CharField(
         _("review"),
