@@ -1,0 +1,88 @@
+"""Support ("공감"): once per resident, under the proposal's row lock; the threshold moves a proposal to screening."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from district import live
+from proposals import permissions
+from proposals.models import ChangeKind, Proposal, Status, Support
+from proposals.rules import support_threshold
+from proposals.services.common import (
+    change_status,
+    counts_payload,
+    lock_proposal,
+    publish_both,
+    tell,
+)
+
+
+def organisers_of(proposal: Proposal) -> list[AbstractUser]:
+    """Who hears that a proposal reached its threshold: the association's leaders (district staff for a district cycle)."""
+    from django.contrib.auth import get_user_model
+
+    from district.roles import district_staff
+
+    users = get_user_model().objects.filter(is_active=True)
+    dong = proposal.cycle.dong
+    if dong is not None and dong.leaders_group_id:
+        leaders = list(users.filter(groups=dong.leaders_group_id).order_by("pk"))
+        if leaders:
+            return leaders
+    return list(district_staff().distinct().order_by("pk"))
+
+
+@live.atomic
+def support_set(*, user: AbstractUser, proposal: Proposal, support: bool) -> Proposal:
+    """Support a proposal (`support=True`) or withdraw one's support.
+
+    The proposal row is locked, so the count is exact under any concurrency
+    and the support that reaches the threshold moves the proposal to
+    screening exactly once; its association's leaders are told. The unique
+    constraint on (proposal, user) makes a repeated request harmless.
+    """
+    if not permissions.is_resident(user):
+        raise PermissionDenied
+    proposal = lock_proposal(proposal)
+    if not permissions.can_view_proposal(user, proposal):
+        raise PermissionDenied
+    if permissions.is_proposer(user, proposal):
+        raise ValidationError(_("You cannot support your own proposal."))
+    if (
+        proposal.status not in (Status.SUBMITTED, Status.SCREENING, Status.SCREENED)
+        or proposal.cycle.phase not in permissions.SUPPORT_PHASES
+    ):
+        raise ValidationError(_("This proposal is no longer open for support."))
+    existing = Support.objects.filter(proposal=proposal, user=user)
+    if support:
+        if existing.exists():
+            raise ValidationError(_("You already support this proposal."))
+        Support.objects.create(proposal=proposal, user=user)
+        proposal.support_count += 1
+    else:
+        deleted, _rows = existing.delete()
+        if not deleted:
+            raise ValidationError(_("You do not support this proposal."))
+        proposal.support_count -= 1
+    proposal.save(update_fields=["support_count", "updated_at"])
+    threshold = support_threshold(proposal.cycle)
+    publish_both(proposal, "support.changed", counts_payload(proposal))
+    if (
+        support
+        and proposal.status == Status.SUBMITTED
+        and proposal.support_count >= threshold
+    ):
+        change_status(
+            proposal,
+            Status.SCREENING,
+            kind=ChangeKind.THRESHOLD,
+            actor=None,
+            params={"supports": proposal.support_count, "threshold": threshold},
+        )
+        tell(
+            organisers_of(proposal),
+            "proposal_threshold",
+            proposal,
+            supports=proposal.support_count,
+        )
+    return proposal
