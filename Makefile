@@ -35,7 +35,7 @@ run: messages
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/python manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(BIN)/uvicorn district.asgi:application --host $(HOST) --port $(PORT) --reload \
-	    --reload-dir site --reload-dir dong --reload-dir forums --reload-dir events --reload-dir templates
+	    --reload-dir site --reload-dir dong --reload-dir forums --reload-dir events --reload-dir votes --reload-dir proposals --reload-dir templates
 
 test: messages
 	DJANGO_SETTINGS_MODULE=district.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -43,6 +43,7 @@ test: messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

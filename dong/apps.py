@@ -10,6 +10,12 @@ class DongConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.models import Page
 
+        from district.associations import register_associations
+        from dong import slots  # noqa: F401  (registers the pages' slots)
+        from dong.models import DongPage
+
+        register_associations(lambda: DongPage.objects.live().order_by("title"))
+
         from district.search import register_dong_choices, register_search_source
         from dong import search
 

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from district import roles
 from district.services import account_ensure
-from dong import permissions
 from dong.models import DongPage
 from dong.services import Progress
 
@@ -44,7 +44,7 @@ def _sample_text(page: DongPage) -> None:
 
 def demo_seed(*, password: str, progress: Progress | None = None) -> list[str]:
     """Accounts for every role and sample text on every association page; safe to run again."""
-    staff = Group.objects.get(name=permissions.STAFF_GROUP_NAME)
+    staff = Group.objects.get(name=roles.STAFF_GROUP_NAME)
     password_hash = make_password(password)
     account_ensure(
         email=ADMIN_EMAIL,

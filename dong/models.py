@@ -16,11 +16,22 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, Orderable, Page
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from district.page_routing import SpecificChildRoutingMixin
-from district.privacy import ViewRestrictionsInOneQueryMixin, public_within
+from district.privacy import ViewRestrictionsInOneQueryMixin, public, public_within
 from dong.blocks import DongBodyBlock
+
+# Lists load only the columns a list shows: a Wagtail page row has some forty,
+# and building forty-column objects for every item was a good part of a page's
+# time. A template that shows a new field in a list must add it here, or each
+# item costs a query (the query-count tests would say so). url_path is what
+# `{% pageurl %}` needs; path ties a page to its association.
+PAGE_LIST_FIELDS = ("title", "slug", "url_path", "path", "depth")
+DONG_LIST_FIELDS = (*PAGE_LIST_FIELDS, "name_en")
+NOTICE_LIST_FIELDS = (*PAGE_LIST_FIELDS, "date", "summary", "pinned_until")
+MINUTES_LIST_FIELDS = (*PAGE_LIST_FIELDS, "meeting_date", "meeting_type")
 
 dong_code_validator = RegexValidator(
     r"^[0-9A-Za-z_-]{1,20}$", _("Use up to 20 letters, digits, '-' or '_'.")
@@ -127,23 +138,13 @@ class DongPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page)
         return self.name_en
 
     def get_context(self, request, *args, **kwargs):
-        from dong.selectors import minutes_list, notice_list, upcoming_event_dates
-
         context = super().get_context(request, *args, **kwargs)
-        context["latest_notices"] = notice_list(self)[:5]
-        context["latest_minutes"] = minutes_list(self)[:3]
+        context["latest_notices"] = NoticePage.public_list(self)[:5]
+        context["latest_minutes"] = MinutesPage.public_list(self)[:3]
         context["officers"] = [
             o for o in self.officers.select_related("photo") if o.show_publicly
         ]
         context["committees"] = list(self.committees.all())
-        context["boards"] = list(self.boards.all())
-        # A leader who placed the "upcoming events" block in the body chose where
-        # the list goes: the page does not repeat it.
-        context["events_in_body"] = any(
-            block["type"] == "upcoming_events" for block in self.body.raw_data
-        )
-        if not context["events_in_body"]:
-            context["upcoming_events"] = upcoming_event_dates(self)
         return context
 
 
@@ -207,8 +208,6 @@ class NoticeIndexPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()
-        from dong.selectors import NOTICE_LIST_FIELDS
-
         notices = public_within(self, NoticePage.objects.live().child_of(self)).only(
             *NOTICE_LIST_FIELDS
         )
@@ -265,6 +264,18 @@ class NoticePage(ViewRestrictionsInOneQueryMixin, Page):
     class Meta:
         verbose_name = _("notice")
 
+    @classmethod
+    def public_in(cls, within: Page | None = None) -> PageQuerySet:
+        """Live, public notices (below `within`, an association or the home page), newest first."""
+        notices = cls.objects.live()
+        notices = public(notices) if within is None else public_within(within, notices)
+        return notices.order_by("-date", "-pk")
+
+    @classmethod
+    def public_list(cls, within: Page | None = None) -> PageQuerySet:
+        """`public_in`, loading what a list shows."""
+        return cls.public_in(within).only(*NOTICE_LIST_FIELDS)
+
     def clean(self) -> None:
         super().clean()
         if self.pinned_until and self.pinned_until < timezone.localdate():
@@ -319,8 +330,6 @@ class MinutesIndexPage(
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from dong.selectors import MINUTES_LIST_FIELDS
-
         minutes = (
             public_within(self, MinutesPage.objects.live().child_of(self))
             .only(*MINUTES_LIST_FIELDS)
@@ -367,6 +376,18 @@ class MinutesPage(ViewRestrictionsInOneQueryMixin, Page):
         APIField("decisions"),
     )
     parent_page_types = ("dong.MinutesIndexPage",)
+
+    @classmethod
+    def public_in(cls, within: Page | None = None) -> PageQuerySet:
+        """Live, public minutes (below `within`), latest meeting first."""
+        minutes = cls.objects.live()
+        minutes = public(minutes) if within is None else public_within(within, minutes)
+        return minutes.order_by("-meeting_date", "-pk")
+
+    @classmethod
+    def public_list(cls, within: Page | None = None) -> PageQuerySet:
+        """`public_in`, loading what a list shows."""
+        return cls.public_in(within).only(*MINUTES_LIST_FIELDS)
     subpage_types = ()
 
     class Meta:

@@ -6,7 +6,7 @@ District staff group holds them on the home page and the root collection, plus
 the administrative models (users, workflows, redirects, sites).
 """
 
-from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.contrib.auth.models import Group, Permission
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -14,7 +14,6 @@ from wagtail.models import (
     Page,
 )
 
-STAFF_GROUP_NAME = "District staff"
 LEADERS_GROUP_PREFIX = "Leaders · "
 
 LEADER_PAGE_PERMISSIONS = (
@@ -89,23 +88,3 @@ def grant_model_permissions(
     group.permissions.add(
         *(_permission(app_label, codename) for app_label, codename in permissions)
     )
-
-
-def user_group_ids(user: "User | AnonymousUser") -> frozenset[int]:
-    """The user's group ids, read once per request object (with whether one is District staff)."""
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_dongne_group_ids"):
-        groups = list(user.groups.values_list("id", "name"))
-        user._dongne_group_ids = frozenset(group_id for group_id, _name in groups)
-        user._dongne_is_staff = user.is_superuser or any(
-            name == STAFF_GROUP_NAME for _id, name in groups
-        )
-    return user._dongne_group_ids
-
-
-def is_district_staff(user: "User | AnonymousUser") -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    user_group_ids(user)
-    return user._dongne_is_staff

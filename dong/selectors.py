@@ -1,36 +1,19 @@
 """Named reads for association content: notices and minutes across the district or in one dong.
 
-Lists load only the columns a list shows (`*_LIST_FIELDS`): a Wagtail page row
-has some forty, and building forty-column objects for every item was a good
-part of a page's time. A template that shows a new field in a list must add
-it here, or each item costs a query (the query-count tests would say so).
+Lists load only the columns a list shows (`*_LIST_FIELDS` in `dong.models`).
 """
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from wagtail.models import Page
 
-from district.privacy import public, public_within
-from dong.models import DongPage, MinutesPage, NoticePage
-
-if TYPE_CHECKING:
-    from events.models import Occurrence
-
-# url_path is what `{% pageurl %}` needs; path ties a page to its association.
-PAGE_LIST_FIELDS = ("title", "slug", "url_path", "path", "depth")
-DONG_LIST_FIELDS = (*PAGE_LIST_FIELDS, "name_en")
-NOTICE_LIST_FIELDS = (*PAGE_LIST_FIELDS, "date", "summary", "pinned_until")
-MINUTES_LIST_FIELDS = (*PAGE_LIST_FIELDS, "meeting_date", "meeting_type")
-# What `dong/includes/occurrence_item.html` shows: the date, the event, its board.
-OCCURRENCE_LIST_FIELDS = (
-    "starts_at",
-    "event__title",
-    "event__location_name",
-    "event__board__slug",
-    "event__board__name",
-    "event__board__name_en",
+from district.privacy import public_within
+from dong.models import (
+    DONG_LIST_FIELDS,
+    DongPage,
+    MinutesPage,
+    NoticePage,
 )
 
 
@@ -70,14 +53,12 @@ def public_dongs(home: Page) -> QuerySet[DongPage]:
 
 def public_notices(within: Page | None = None) -> QuerySet[NoticePage]:
     """Live, public notices (below `within`, an association or the home page), newest first."""
-    notices = NoticePage.objects.live()
-    notices = public(notices) if within is None else public_within(within, notices)
-    return notices.order_by("-date", "-pk")
+    return NoticePage.public_in(within)
 
 
 def notice_list(within: Page | None = None) -> QuerySet[NoticePage]:
     """Public notices, newest first, with what a list shows."""
-    return public_notices(within).only(*NOTICE_LIST_FIELDS)
+    return NoticePage.public_list(within)
 
 
 def latest_notices(
@@ -94,27 +75,9 @@ def notices_tagged(slug: str) -> QuerySet[NoticePage]:
 
 def public_minutes(within: Page | None = None) -> QuerySet[MinutesPage]:
     """Live, public minutes (below `within`), latest meeting first."""
-    minutes = MinutesPage.objects.live()
-    minutes = public(minutes) if within is None else public_within(within, minutes)
-    return minutes.order_by("-meeting_date", "-pk")
+    return MinutesPage.public_in(within)
 
 
 def minutes_list(within: Page | None = None) -> QuerySet[MinutesPage]:
     """Public minutes, latest meeting first, with what a list shows."""
-    return public_minutes(within).only(*MINUTES_LIST_FIELDS)
-
-
-def upcoming_event_dates(
-    dong: DongPage | None = None, limit: int = 5
-) -> "list[Occurrence]":
-    """The next event dates for a list (home, association page, its block), soonest first.
-
-    `events.selectors.upcoming_occurrences()` with its rules, reading only what
-    the list shows.
-    """
-    from events.selectors import upcoming_occurrences
-
-    occurrences = upcoming_occurrences().only(*OCCURRENCE_LIST_FIELDS)
-    if dong is not None:
-        occurrences = occurrences.filter(event__board__dong=dong)
-    return list(occurrences[:limit])
+    return MinutesPage.public_list(within)

@@ -417,7 +417,7 @@ def _review_workflow() -> Workflow:
         task, _created = GroupApprovalTask.objects.get_or_create(
             name="District staff approval"
         )
-        task.groups.set([Group.objects.get(name=permissions.STAFF_GROUP_NAME)])
+        task.groups.set([Group.objects.get(name=roles.STAFF_GROUP_NAME)])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow
 
@@ -431,7 +431,7 @@ def review_mode_set(*, actor, dong: DongPage, enabled: bool) -> None:
     permission there, so their "Publish" becomes "Submit to District review".
     Only district staff may switch.
     """
-    if not permissions.is_district_staff(actor):
+    if not roles.is_district_staff(actor):
         raise PermissionDenied
     if enabled:
         WorkflowPage.objects.update_or_create(

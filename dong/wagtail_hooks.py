@@ -10,8 +10,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import WorkflowPage
 
+from district.roles import is_district_staff
 from dong.models import DongPage
-from dong.permissions import is_district_staff
 from dong.services import review_mode_set
 
 

@@ -4,14 +4,14 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from dong.permissions import STAFF_GROUP_NAME
+from dong.models import DongPage
 from events.models import RSVP, Event, EventStatus, Occurrence, ReviewState, RSVPStatus
 from forums.models import Board
+from forums.permissions import moderated_boards
 
 REMINDER_AHEAD = timedelta(days=1)
 # A board's calendar feed keeps recent history, so a phone does not drop last week's meeting.
@@ -68,6 +68,28 @@ def upcoming_occurrences(board: Board | None = None) -> QuerySet[Occurrence]:
     if board is not None:
         occurrences = occurrences.filter(event__board=board)
     return occurrences.order_by("starts_at", "id")
+
+
+# What `events/includes/occurrence_item.html` shows: the date, the event, its board.
+OCCURRENCE_LIST_FIELDS = (
+    "starts_at",
+    "event__title",
+    "event__location_name",
+    "event__board__slug",
+    "event__board__name",
+    "event__board__name_en",
+)
+
+
+def upcoming_event_dates(dong: DongPage | None = None, limit: int = 5) -> list[Occurrence]:
+    """The next event dates for a list (home, association page, its block), soonest first.
+
+    `upcoming_occurrences()` with its rules, reading only what the list shows.
+    """
+    occurrences = upcoming_occurrences().only(*OCCURRENCE_LIST_FIELDS)
+    if dong is not None:
+        occurrences = occurrences.filter(event__board__dong=dong)
+    return list(occurrences[:limit])
 
 
 def listed_upcoming(filters: EventFilters) -> QuerySet[Occurrence]:
@@ -141,8 +163,6 @@ def attendees(occurrence: Occurrence) -> QuerySet[RSVP]:
 
 def pending_proposals(user: AbstractUser) -> QuerySet[Event]:
     """Proposals waiting on the boards this user organises on."""
-    from forums.permissions import moderated_boards
-
     return (
         Event.objects.filter(
             review_state=ReviewState.PENDING,
@@ -151,21 +171,4 @@ def pending_proposals(user: AbstractUser) -> QuerySet[Event]:
         )
         .select_related("board__dong", "organiser__profile")
         .order_by("created_at", "id")
-    )
-
-
-def board_organisers(board: Board) -> QuerySet:
-    """Who is told about a proposal on the board: its facilitators or its dong's leaders; district staff if it has neither."""
-    groups = Q()
-    if board.facilitators_id:
-        groups |= Q(groups=board.facilitators_id)
-    if board.dong_id and board.dong.leaders_group_id:
-        groups |= Q(groups=board.dong.leaders_group_id)
-    if not groups:
-        groups = Q(groups__name=STAFF_GROUP_NAME)
-    return (
-        get_user_model()
-        .objects.filter(groups, is_active=True)
-        .distinct()
-        .order_by("pk")
     )

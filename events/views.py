@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from district import live
-from district.forms import apply_errors
+from district.forms import submit
 from events import permissions, selectors, services
 from events.calendar import board_ics, event_ics, occurrences_ics
 from events.forms import EventForm, FilterForm, ReasonForm, ReviewForm, month_from
@@ -166,27 +166,28 @@ def event_new(request: HttpRequest, slug: str) -> HttpResponse:
     if not organiser and not permissions.can_propose(request.user, board):
         raise PermissionDenied
     form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_propose(
-                proposer=request.user,
-                board=board,
-                tags=form.cleaned_data["tags"],
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
+    done = submit(
+        request,
+        form,
+        lambda data: services.event_propose(
+            proposer=request.user,
+            board=board,
+            tags=data["tags"],
+            **form.service_fields(),
+        ),
+    )
+    if done:
+        event = done.result
+        if event.approved:
+            messages.success(request, _("The event is published."))
         else:
-            if event.approved:
-                messages.success(request, _("The event is published."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you! Your proposal was sent to the board's organisers. We will tell you when they have looked at it."
-                    ),
-                )
-            return redirect(event)
+            messages.success(
+                request,
+                _(
+                    "Thank you! Your proposal was sent to the board's organisers. We will tell you when they have looked at it."
+                ),
+            )
+        return redirect(event)
     return render(
         request,
         "events/event_form.html",
@@ -201,19 +202,20 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     if not permissions.can_edit_event(request.user, event):
         raise PermissionDenied
     form = EventForm(request.POST or None, event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_update(
-                actor=request.user,
-                event=event,
-                tags=form.cleaned_data["tags"],
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(event)
+    done = submit(
+        request,
+        form,
+        lambda data: services.event_update(
+            actor=request.user,
+            event=event,
+            tags=data["tags"],
+            **form.service_fields(),
+        ),
+    )
+    if done:
+        event = done.result
+        messages.success(request, _("Your changes are saved."))
+        return redirect(event)
     return render(
         request,
         "events/event_form.html",
@@ -230,14 +232,9 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 def _cancel_page(request: HttpRequest, event, occurrence, cancel, done: str):
     """Ask for the reason, call `cancel(reason)`, and go back to the event, or show what was wrong."""
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cancel(form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(event)
+    if submit(request, form, lambda data: cancel(data["reason"])):
+        messages.success(request, done)
+        return redirect(event)
     return render(
         request,
         "events/cancel.html",
@@ -285,24 +282,23 @@ def event_review(request: HttpRequest, event_id: int) -> HttpResponse:
     if not permissions.can_organise(request.user, event.board):
         raise PermissionDenied
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.event_review(
-                reviewer=request.user,
-                event=event,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Approved and published.")
-                if form.cleaned_data["decision"] == "approve"
-                else _("Declined; the proposer has been told why."),
-            )
-            return redirect(event)
+    if submit(
+        request,
+        form,
+        lambda data: services.event_review(
+            reviewer=request.user,
+            event=event,
+            approve=data["decision"] == "approve",
+            note=data["note"],
+        ),
+    ):
+        messages.success(
+            request,
+            _("Approved and published.")
+            if form.cleaned_data["decision"] == "approve"
+            else _("Declined; the proposer has been told why."),
+        )
+        return redirect(event)
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)

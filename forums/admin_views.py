@@ -1,7 +1,7 @@
 """The moderation queue, action forms and log, inside the Wagtail admin. Thin: permission, form, service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from district.forms import apply_errors
+from district.forms import submit
 from forums import permissions, services
 from forums.forms import ModerationForm, MoveForm
 from forums.models import ModerationAction, Post, Report, Thread
@@ -105,16 +105,13 @@ def moderate_post(request: HttpRequest, post_id: int, action: str) -> HttpRespon
         raise PermissionDenied
     label, service = POST_ACTIONS[action]
     form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(
-                moderator=request.user, post=post, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": label})
-            return redirect(reverse("forums_moderation_queue"))
+    if submit(
+        request,
+        form,
+        lambda data: service(moderator=request.user, post=post, reason=data["reason"]),
+    ):
+        messages.success(request, _("Done: %(action)s.") % {"action": label})
+        return redirect(reverse("forums_moderation_queue"))
     return _render(
         request,
         "forums/admin/action.html",
@@ -138,20 +135,18 @@ def moderate_thread(request: HttpRequest, thread_id: int, action: str) -> HttpRe
         form = MoveForm(request.POST or None, boards=boards)
     else:
         form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        extra = {"board": form.cleaned_data["board"]} if action == "move" else {}
-        try:
-            service(
-                moderator=request.user,
-                thread=thread,
-                reason=form.cleaned_data["reason"],
-                **extra,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": label})
-            return redirect(thread.get_absolute_url())
+    if submit(
+        request,
+        form,
+        lambda data: service(
+            moderator=request.user,
+            thread=thread,
+            reason=data["reason"],
+            **({"board": data["board"]} if action == "move" else {}),
+        ),
+    ):
+        messages.success(request, _("Done: %(action)s.") % {"action": label})
+        return redirect(thread.get_absolute_url())
     return _render(
         request,
         "forums/admin/action.html",

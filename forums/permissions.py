@@ -7,15 +7,32 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dong.permissions import is_district_staff, user_group_ids
+from district.roles import district_staff, is_district_staff, user_group_ids
 from forums.models import Board, Post, Thread
 
 AnyUser = User | AnonymousUser
+
+
+# Who runs a board: one policy, asked in three directions (may this user, which
+# boards, which users). District staff (superusers included) everywhere; an
+# association's leaders on its boards; facilitators on theirs. Events'
+# organisers are the same people (`events.permissions.can_organise`).
+
+
+def _runner_groups(board: Board) -> list[int]:
+    """The groups that run `board` besides District staff."""
+    groups = []
+    if board.facilitators_id:
+        groups.append(board.facilitators_id)
+    if board.dong_id and board.dong.leaders_group_id:
+        groups.append(board.dong.leaders_group_id)
+    return groups
 
 
 def can_moderate(user: AnyUser, board: Board) -> bool:
@@ -24,10 +41,7 @@ def can_moderate(user: AnyUser, board: Board) -> bool:
         return False
     if is_district_staff(user):
         return True
-    groups = user_group_ids(user)
-    if board.facilitators_id and board.facilitators_id in groups:
-        return True
-    return bool(board.dong_id and board.dong.leaders_group_id in groups)
+    return not user_group_ids(user).isdisjoint(_runner_groups(board))
 
 
 def moderated_boards(user: AnyUser) -> QuerySet[Board]:
@@ -35,9 +49,31 @@ def moderated_boards(user: AnyUser) -> QuerySet[Board]:
     boards = Board.objects.select_related("dong")
     if is_district_staff(user):
         return boards
+    if not user.is_authenticated or not user.is_active:
+        return boards.none()
     groups = user_group_ids(user)
     return boards.filter(
         Q(facilitators_id__in=groups) | Q(dong__leaders_group_id__in=groups)
+    )
+
+
+def moderators_of(board: Board, *, first_line: bool = False) -> QuerySet:
+    """Everyone for whom `can_moderate(user, board)` is true.
+
+    With `first_line`, only those closest to the board, who are told about
+    what waits there (a resident's event proposal): its facilitators or its
+    association's leaders, and District staff only where it has neither.
+    """
+    users = get_user_model().objects.filter(is_active=True)
+    groups = _runner_groups(board)
+    if first_line and groups:
+        return users.filter(groups__in=groups).distinct().order_by("pk")
+    if first_line:
+        return district_staff().distinct().order_by("pk")
+    return (
+        users.filter(Q(groups__in=groups) | Q(pk__in=district_staff().values("pk")))
+        .distinct()
+        .order_by("pk")
     )
 
 

@@ -1,14 +1,27 @@
 """Named reads for the forum pages."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from forums import permissions
-from forums.models import Board, BoardVisit, Post, Reaction, ReadMarker, Thread
-from forums.services import reaction_counts
+from forums.models import Board, Post, Reaction, ReadMarker, Thread
+
+
+def reaction_counts(post_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Each post's reactions by kind."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Reaction.objects.filter(post_id__in=list(post_ids))
+        .values("post_id", "kind")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts.setdefault(row["post_id"], {})[row["kind"]] = row["n"]
+    return counts
 
 
 def board_threads(user: User | AnonymousUser, board: Board) -> QuerySet[Thread]:
@@ -25,23 +38,6 @@ def board_threads(user: User | AnonymousUser, board: Board) -> QuerySet[Thread]:
         )[:1]
         threads = threads.annotate(last_read_post_id=Subquery(markers))
     return threads
-
-
-def board_visit(user: User | AnonymousUser, board: Board):
-    """Record this visit; return when the resident was here before (None on a first visit)."""
-    if not user.is_authenticated:
-        return None
-    now = timezone.now()
-    visit = BoardVisit.objects.filter(user=user, board=board).first()
-    if visit is None:
-        BoardVisit.objects.create(user=user, board=board, last_visit_at=now)
-        return None
-    # A visit counts as new after 30 minutes away, so reloading does not clear "new".
-    if (now - visit.last_visit_at).total_seconds() > 30 * 60:
-        visit.previous_visit_at = visit.last_visit_at
-    visit.last_visit_at = now
-    visit.save(update_fields=["previous_visit_at", "last_visit_at"])
-    return visit.previous_visit_at
 
 
 def thread_posts(user: User | AnonymousUser, thread: Thread) -> QuerySet[Post]:
@@ -79,17 +75,3 @@ def thread_page(
 def page_of_post(user: User | AnonymousUser, post: Post) -> int:
     before = thread_posts(user, post.thread).filter(id__lt=post.pk).count()
     return before // settings.FORUMS_POSTS_PER_PAGE + 1
-
-
-def mark_read(user: User | AnonymousUser, thread: Thread, posts: list[Post]) -> None:
-    if not user.is_authenticated or not posts:
-        return
-    newest = max(post.pk for post in posts)
-    updated = ReadMarker.objects.filter(
-        user=user, thread=thread, last_read_post_id__lt=newest
-    ).update(last_read_post_id=newest)
-    if not updated:  # no marker yet, or it is already further on (then this is a no-op)
-        ReadMarker.objects.bulk_create(
-            [ReadMarker(user=user, thread=thread, last_read_post_id=newest)],
-            ignore_conflicts=True,
-        )

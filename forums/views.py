@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from district import live
-from district.forms import apply_errors
-from events.selectors import upcoming_occurrences
+from district.forms import apply_errors, submit
 from forums import permissions, selectors, services
 from forums.forms import EditForm, ReplyForm, ReportForm, ThreadForm
 from forums.models import Board, PostRevision, ReactionKind
@@ -45,8 +44,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(
         selectors.board_threads(request.user, board), settings.FORUMS_THREADS_PER_PAGE
     ).get_page(request.GET.get("page"))
-    previous_visit = selectors.board_visit(request.user, board)
-    next_events = list(upcoming_occurrences(board)[:3])
+    previous_visit = services.board_visit(user=request.user, board=board)
     return render(
         request,
         "forums/board.html",
@@ -54,7 +52,6 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "board": board,
             "page_obj": page,
             "previous_visit": previous_visit,
-            "next_events": next_events,
             "live_topics": seqs,
             "can_post": permissions.can_post(request.user, board),
             "can_moderate": permissions.can_moderate(request.user, board),
@@ -68,19 +65,19 @@ def thread_new(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_post(request.user, board):
         raise PermissionDenied
     form = ThreadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.thread_create(
-                author=request.user,
-                board=board,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                tags=form.cleaned_data["tags"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return redirect(thread)
+    done = submit(
+        request,
+        form,
+        lambda data: services.thread_create(
+            author=request.user,
+            board=board,
+            title=data["title"],
+            body=data["body"],
+            tags=data["tags"],
+        ),
+    )
+    if done:
+        return redirect(done.result)
     return render(
         request,
         "forums/thread_form.html",
@@ -96,7 +93,7 @@ def thread_detail(
     # Read the topic's position before the posts: anything newer reaches the page live.
     seqs = live.last_seqs([thread.topic])
     page = selectors.thread_page(request.user, thread, request.GET.get("page"))
-    selectors.mark_read(request.user, thread, page.object_list)
+    services.mark_read(user=request.user, thread=thread, posts=page.object_list)
     can_moderate = permissions.can_moderate(request.user, thread.board)
     if reply_form is None:
         initial = {}
@@ -183,19 +180,15 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         )
         return redirect(post.get_absolute_url())
     form = EditForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_edit(
-                editor=request.user,
-                post=post,
-                body=form.cleaned_data["body"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(post.get_absolute_url())
+    if submit(
+        request,
+        form,
+        lambda data: services.post_edit(
+            editor=request.user, post=post, body=data["body"], reason=data["reason"]
+        ),
+    ):
+        messages.success(request, _("Your changes are saved."))
+        return redirect(post.get_absolute_url())
     return render(
         request,
         "forums/post_edit.html",
@@ -236,21 +229,15 @@ def post_report(request: HttpRequest, post_id: int) -> HttpResponse:
         messages.error(request, _("You cannot report this post."))
         return redirect(post.get_absolute_url())
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_create(
-                reporter=request.user,
-                post=post,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, _("Thank you. Moderators will look at your report.")
-            )
-            return redirect(post.thread.get_absolute_url())
+    if submit(
+        request,
+        form,
+        lambda data: services.report_create(
+            reporter=request.user, post=post, reason=data["reason"], note=data["note"]
+        ),
+    ):
+        messages.success(request, _("Thank you. Moderators will look at your report."))
+        return redirect(post.thread.get_absolute_url())
     return render(
         request,
         "forums/report_form.html",

@@ -53,7 +53,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.hub = get_hub()
         await self.accept()
         if self.user.is_authenticated:
-            await self.subscribe(f"user:{self.user.pk}", None)
+            await self.subscribe(live.user_topic(self.user.pk), None)
 
     async def disconnect(self, code: int) -> None:
         for topic in list(self.seen) + list(self.syncing):

@@ -1,10 +1,44 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
+from district.associations import live_associations, local_name
 from district.models import Profile, display_name_validator
-from dong.models import DongPage
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Submitted(Generic[T]):
+    """A form that went through its service: `result` is what the service returned."""
+
+    result: T
+
+
+def submit(
+    request: HttpRequest, form: forms.Form, action: Callable[[dict], T]
+) -> Submitted[T] | None:
+    """Form → service → errors, the one way views handle a write.
+
+    For a POST whose form is valid, call `action(form.cleaned_data)` (the
+    service); a ValidationError it raises lands on the form beside what was
+    typed. Returns `Submitted(result)` when the service succeeded, None when
+    the page should show the form (first visit, or with its errors).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Submitted(action(form.cleaned_data))
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -21,12 +55,12 @@ class DongChoiceField(forms.ModelChoiceField):
         kwargs.setdefault("empty_label", _("Not set"))
         super().__init__(*args, **kwargs)
 
-    def label_from_instance(self, obj: DongPage) -> str:
-        return obj.local_name
+    def label_from_instance(self, obj: Page) -> str:
+        return local_name(obj)
 
 
 def _dong_choices():
-    return DongPage.objects.live().order_by("title")
+    return live_associations()
 
 
 class SignupForm(forms.Form):
@@ -39,7 +73,7 @@ class SignupForm(forms.Form):
     )
     home_dong = DongChoiceField(
         label=_("Home neighbourhood"),
-        queryset=DongPage.objects.none(),
+        queryset=Page.objects.none(),
         required=False,
     )
     consent = forms.BooleanField(
@@ -86,7 +120,7 @@ def clean_display_name(value: str, *, exclude_user_id: int | None = None) -> str
 
 class ProfileForm(forms.ModelForm):
     home_dong = DongChoiceField(
-        label=_("Home neighbourhood"), queryset=DongPage.objects.none(), required=False
+        label=_("Home neighbourhood"), queryset=Page.objects.none(), required=False
     )
 
     class Meta:

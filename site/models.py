@@ -25,6 +25,9 @@ class DistrictHomePage(
     """The district's front door at `/`: every association, and the district-wide pages.
 
     There is exactly one; `seed_district` creates it and points the Wagtail Site at it.
+    What it lists comes from the apps above the kernel, through the "home"
+    slot (`district.slots`); which pages go below it, from their own
+    `parent_page_types`.
     """
 
     introduction = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -33,26 +36,10 @@ class DistrictHomePage(
     search_fields = Page.search_fields + [index.SearchField("introduction")]
 
     parent_page_types = ("wagtailcore.Page",)
-    subpage_types = ("dong.DongPage", "dong.StandardPage")
     max_count = 1
 
     class Meta:
         verbose_name = _("district home page")
-
-    def get_context(self, request, *args, **kwargs):
-        from dong.selectors import latest_notices, public_dongs, upcoming_event_dates
-        from forums.models import Board
-
-        context = super().get_context(request, *args, **kwargs)
-        context["associations"] = associations = list(public_dongs(self))
-        context["district_boards"] = Board.objects.filter(dong__isnull=True).order_by(
-            "position", "id"
-        )
-        context["latest_notices"] = latest_notices(
-            8, within=self, known_dongs=associations
-        )
-        context["upcoming_events"] = upcoming_event_dates()
-        return context
 
 
 class AgeBand(models.TextChoices):
@@ -87,7 +74,7 @@ class Profile(models.Model):
         ),
     )
     home_dong = models.ForeignKey(
-        "dong.DongPage",
+        "wagtailcore.Page",  # an association's page (see district.associations)
         verbose_name=_("home neighbourhood"),
         null=True,
         blank=True,
@@ -122,6 +109,12 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+def display_name(user) -> str:
+    """How a resident is named next to what they do: their display name, never their e-mail."""
+    profile = getattr(user, "profile", None)
+    return profile.display_name if profile else user.get_username()
 
 
 class LiveTopic(models.Model):

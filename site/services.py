@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Page
 
-from district.live import Broadcast, publish_on_commit
+from district import live
 from district.models import Notification, Profile
-from dong.models import DongPage
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def account_ensure(
     email: str,
     password_hash: str,
     display_name: str,
-    home_dong: DongPage | None = None,
+    home_dong: Page | None = None,
     language: str = "",
     groups: tuple[Group, ...] = (),
     is_superuser: bool = False,
@@ -55,6 +55,7 @@ def account_ensure(
     return user
 
 
+@live.atomic
 def notification_create(
     *,
     user: AbstractUser,
@@ -63,24 +64,24 @@ def notification_create(
     url: str = "",
     params: dict | None = None,
     email_now: bool = False,
-) -> tuple[Notification, Broadcast]:
-    """Store a notification and return the broadcast for the user's stream.
+) -> Notification:
+    """Store a notification and ring the bell on the user's stream.
 
-    The caller publishes the broadcast together with its own (one
-    `publish_on_commit` per transaction keeps topic locks in order). An e-mail
-    follows after NOTIFICATION_EMAIL_DELAY_MINUTES if it is still unread, or
-    right after commit with `email_now` (reminders, which are about time).
+    An e-mail follows after NOTIFICATION_EMAIL_DELAY_MINUTES if it is still
+    unread, or right after commit with `email_now` (reminders, which are about
+    time).
     """
     notification = Notification.objects.create(
         user=user, kind=kind, actor_name=actor_name, url=url, params=params or {}
     )
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     transaction.on_commit(lambda: _schedule_email(notification.pk, now=email_now))
-    return notification, Broadcast(
-        topic=f"user:{user.pk}",
-        type="notification.created",
-        data={"notification_id": notification.pk, "unread": unread},
+    live.publish(
+        live.user_topic(user.pk),
+        "notification.created",
+        {"notification_id": notification.pk, "unread": unread},
     )
+    return notification
 
 
 def _schedule_email(notification_id: int, *, now: bool = False) -> None:
@@ -95,7 +96,7 @@ def _schedule_email(notification_id: int, *, now: bool = False) -> None:
         notification_email.enqueue(notification_id)
 
 
-@transaction.atomic
+@live.atomic
 def notifications_mark_read(*, user: AbstractUser, ids: list[int] | None = None) -> int:
     """Mark some (or all) of the user's notifications read; the badge on their other tabs follows."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
@@ -103,11 +104,5 @@ def notifications_mark_read(*, user: AbstractUser, ids: list[int] | None = None)
         unread = unread.filter(pk__in=ids)
     count = unread.update(read_at=timezone.now())
     remaining = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    publish_on_commit(
-        Broadcast(
-            topic=f"user:{user.pk}",
-            type="notification.read",
-            data={"unread": remaining},
-        )
-    )
+    live.publish(live.user_topic(user.pk), "notification.read", {"unread": remaining})
     return count

@@ -6,10 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from district import notification_views, views
+from district import admin_boundaries, notification_views, views
 from district.api import api_router
 
 urlpatterns = [
+    # Before Wagtail's admin: whole-tree reports for district staff only.
+    # B-TMP path("admin/", include(admin_boundaries)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
@@ -23,6 +25,8 @@ urlpatterns = [
     ),
     path("forums/", include("forums.urls")),
     path("events/", include("events.urls")),
+    path("votes/", include("votes.urls")),
+    path("proposals/", include("proposals.urls")),
     path("search/", views.search_view, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v2/", api_router.urls),

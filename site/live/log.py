@@ -9,7 +9,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
 
-from district.live.topics import group_name
+from district.live.topics import group_name, user_topic
 from district.models import LiveEvent, LiveTopic
 
 logger = logging.getLogger("district.live")
@@ -17,36 +17,41 @@ logger = logging.getLogger("district.live")
 
 @dataclass(frozen=True)
 class Broadcast:
+    """One live update waiting in a transaction's outbox (`district.live.outbox`)."""
+
     topic: str
     type: str
     data: dict = field(default_factory=dict)
 
 
-def _next_seq(topic: str) -> int:
+def _next_seqs(topic: str, count: int) -> range:
+    """Take `count` sequence numbers of `topic`, locking its row until the transaction ends."""
     table = connection.ops.quote_name(LiveTopic._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (topic, last_seq) VALUES (%s, 1) "
-            f"ON CONFLICT (topic) DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq",
-            [topic],
+            f"INSERT INTO {table} (topic, last_seq) VALUES (%s, %s) "
+            f"ON CONFLICT (topic) DO UPDATE SET last_seq = {table}.last_seq + %s RETURNING last_seq",
+            [topic, count, count],
         )
-        return cursor.fetchone()[0]
+        last = cursor.fetchone()[0]
+    return range(last - count + 1, last + 1)
 
 
-def publish_on_commit(*broadcasts: Broadcast) -> list[LiveEvent]:
-    """Log `broadcasts` in the current transaction and send them once it commits.
+def write_and_send(broadcasts: list[Broadcast]) -> list[LiveEvent]:
+    """Log `broadcasts` in the current transaction and send them once it commits (the outbox's flush).
 
-    Must be called inside `transaction.atomic`. Topics are locked in sorted
-    order, so two transactions publishing to the same topics cannot deadlock.
-    If the channel layer is down, the events stay in the log and clients get
-    them when they reconnect.
+    Topics are locked in sorted order; within a topic the order of publishing
+    is kept. If the channel layer is down, the events stay in the log and
+    clients get them when they reconnect.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("publish_on_commit must run inside transaction.atomic")
-    events = [
-        LiveEvent(topic=b.topic, seq=_next_seq(b.topic), type=b.type, data=b.data)
-        for b in sorted(broadcasts, key=lambda b: b.topic)
-    ]
+    by_topic: dict[str, list[Broadcast]] = {}
+    for broadcast in broadcasts:
+        by_topic.setdefault(broadcast.topic, []).append(broadcast)
+    events = []
+    for topic in sorted(by_topic):
+        batch = by_topic[topic]
+        for seq, b in zip(_next_seqs(topic, len(batch)), batch, strict=True):
+            events.append(LiveEvent(topic=topic, seq=seq, type=b.type, data=b.data))
     LiveEvent.objects.bulk_create(events)
     _trim(events)
     transaction.on_commit(lambda: send(events), robust=True)
@@ -108,8 +113,8 @@ def close_user_sockets(user_id: int) -> None:
     """Close every open socket of a user (signed out, suspended), in every process."""
     try:
         async_to_sync(get_channel_layer().group_send)(
-            group_name(f"user:{user_id}"),
-            {"type": "live.close", "topic": f"user:{user_id}"},
+            group_name(user_topic(user_id)),
+            {"type": "live.close", "topic": user_topic(user_id)},
         )
     except Exception:
         logger.warning(

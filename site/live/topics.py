@@ -29,6 +29,11 @@ def group_name(topic: str) -> str:
     return f"live.{kind}.{id_}"
 
 
+def user_topic(user_id: int) -> str:
+    """A resident's own stream (notifications, closing their sockets): the one place it is spelt."""
+    return f"user:{user_id}"
+
+
 def register_topic(
     kind: str, check: Callable[[User | AnonymousUser, int], bool]
 ) -> None:

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "dong",
     "forums",
     "events",
+    "votes",
+    "proposals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

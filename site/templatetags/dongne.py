@@ -1,4 +1,9 @@
 from django import template
+from django.utils.translation import gettext
+from wagtail.models import Page
+
+from district.privacy import routed_ancestors
+from district.slots import render_slot
 
 register = template.Library()
 
@@ -11,41 +16,19 @@ def get_item(mapping, key):
     return mapping.get(key)
 
 
-@register.simple_tag
-def latest_threads(dong, count: int = 5):
-    """The newest visible threads on an association's boards (for the "latest threads" block)."""
-    from forums.models import Thread
-
-    return list(
-        Thread.objects.filter(board__dong=dong, is_hidden=False).order_by(
-            "-last_activity_at"
-        )[: max(1, min(count, 20))]
-    )
-
-
-@register.simple_tag
-def upcoming_events(dong, count: int = 5):
-    """The next dates of events on an association's boards (for the "upcoming events" block)."""
-    from dong.selectors import upcoming_event_dates
-
-    if dong is None or dong.pk is None:  # previewing an association not saved yet
-        return []
-    return upcoming_event_dates(dong, limit=max(1, min(count, 20)))
-
-
 @register.simple_tag(takes_context=True)
-def breadcrumb_trail(context, page):
+def slot(context, name: str, **kwargs):
+    """What the apps above fill into this place of the page (see `district.slots`)."""
+    return render_slot(name, context, **kwargs)
+
+
+def _page_trail(page) -> list[tuple[str, str]]:
     """Ancestors of `page` below the site root as (title, url) pairs.
 
     No query for a page served from its URL (routing loaded the ancestors),
     one otherwise. URLs are derived from url_path relative to the site root
     instead of asking each ancestor for its URL (one query per ancestor).
     """
-    from django.utils.translation import gettext
-    from wagtail.models import Page
-
-    from district.privacy import routed_ancestors
-
     ancestors = routed_ancestors(page)
     if ancestors is None:
         ancestors = list(
@@ -63,3 +46,23 @@ def breadcrumb_trail(context, page):
         title = gettext("Home") if ancestor.depth == 2 else ancestor.title
         trail.append((title, url))
     return trail
+
+
+@register.inclusion_tag("district/includes/breadcrumbs.html")
+def breadcrumbs(*pairs, page=None):
+    """The breadcrumb trail of every page: one tag, one markup.
+
+    `{% breadcrumbs page=page %}` for a Wagtail page (its ancestors);
+    `{% breadcrumbs title1 url1 title2 url2 … %}` elsewhere, after "Home":
+    the last pair is the page itself. A pair with an empty title is left out
+    (an optional level, such as a board).
+    """
+    if page is not None:
+        if page.depth <= 2:
+            return {"trail": []}
+        current = (getattr(page, "local_name", None) or page.title, page.url)
+        return {"trail": _page_trail(page), "current": current}
+    steps = [(t, u) for t, u in zip(pairs[::2], pairs[1::2], strict=True) if t]
+    if not steps:
+        return {"trail": []}
+    return {"trail": [(gettext("Home"), "/"), *steps[:-1]], "current": steps[-1]}

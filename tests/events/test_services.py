@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from district.models import LiveEvent, Notification
 from events import services
 from events.models import EventStatus, ReviewState, RSVPStatus
-from events.tasks import occurrence_reminders
+from events.services.reminders import occurrence_reminders
 from tests.events.conftest import make_event, make_proposal, soon
 
 pytestmark = pytest.mark.django_db

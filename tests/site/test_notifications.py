@@ -34,7 +34,7 @@ def test_unseen_notification_is_emailed_in_the_recipients_language(
 
 def test_read_or_opted_out_notifications_are_not_emailed(make_user):
     reader = make_user()
-    note, _ = notification_create(
+    note = notification_create(
         user=reader, kind="reply", actor_name="A", params={"title": "t"}
     )
     Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
@@ -43,7 +43,7 @@ def test_read_or_opted_out_notifications_are_not_emailed(make_user):
     quiet = make_user()
     quiet.profile.email_notifications = False
     quiet.profile.save()
-    note, _ = notification_create(
+    note = notification_create(
         user=quiet, kind="reply", actor_name="A", params={"title": "t"}
     )
     assert notification_email.call(note.pk) is False
@@ -52,7 +52,7 @@ def test_read_or_opted_out_notifications_are_not_emailed(make_user):
 
 def test_email_is_sent_once(make_user):
     user = make_user()
-    note, _ = notification_create(
+    note = notification_create(
         user=user, kind="mention", actor_name="A", params={"title": "t"}
     )
     assert notification_email.call(note.pk) is True

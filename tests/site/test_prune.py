@@ -3,19 +3,19 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
-from district.live import Broadcast, events_since, publish_on_commit
+from district import live
+from district.live import events_since
 from district.models import LiveEvent
 
 pytestmark = pytest.mark.django_db
 
 
 def test_old_live_events_are_pruned_and_clients_that_far_behind_resync():
-    with transaction.atomic():
-        publish_on_commit(Broadcast("thread:1", "post.created", {"post_id": 1}))
-        publish_on_commit(Broadcast("thread:1", "post.created", {"post_id": 2}))
+    with live.atomic():
+        live.publish("thread:1", "post.created", {"post_id": 1})
+        live.publish("thread:1", "post.created", {"post_id": 2})
     LiveEvent.objects.filter(seq=1).update(
         created_at=timezone.now() - timedelta(days=8)
     )
