@@ -11,7 +11,7 @@ from district.api import api_router
 
 urlpatterns = [
     # Before Wagtail's admin: whole-tree reports for district staff only.
-    # B-TMP path("admin/", include(admin_boundaries)),
+    path("admin/", include(admin_boundaries)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
