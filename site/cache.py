@@ -3,10 +3,10 @@
 Only GET requests from visitors without a session (so nobody's personalised
 page is ever stored or served to someone else), only Wagtail page views, and
 only responses that carry nothing of one visitor (`cacheable`): a 200 that
-sets no cookie, whose rendering did not use the CSRF token (Django then sets
-`request.META["CSRF_COOKIE_NEEDS_UPDATE"]` and, after this middleware, the
-cookie and `Vary: Cookie`), and that its view did not mark private or
-uncacheable. Wagtail marks every page with a view restriction (password,
+sets no cookie, wrote nothing to the session, whose rendering did not use the
+CSRF token (Django 5.2 then sets `request.META["CSRF_COOKIE_NEEDS_UPDATE"]`
+and, outside this middleware, the cookie and `Vary: Cookie`), and that its
+view did not mark private or uncacheable. Wagtail marks every page with a view restriction (password,
 login, groups) `Cache-Control: private, no-cache, no-store`, so restricted
 pages, and their password and login forms, are never stored.
 
@@ -15,6 +15,10 @@ of the page tree bumps (publish, unpublish, move, delete, Sites, page and
 collection view restrictions: `district.pagetree`), so a change is visible at
 once; PAGE_CACHE_SECONDS bounds how stale the parts that come from elsewhere
 (forum thread lists in a page) can be.
+
+Wagtail internals relied on: the page view is `wagtail.views.serve`
+(recognised by identity), and Wagtail's `check_view_restrictions` adds
+never-cache headers to every restricted page's response.
 """
 
 from collections.abc import Callable
@@ -47,6 +51,7 @@ def cacheable(request: HttpRequest, response: HttpResponse) -> bool:
         and not getattr(response, "streaming", False)
         and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(getattr(request, "session", None), "modified", False)
         and not has_vary_header(response, "Cookie")
         and not any(word in cache_control for word in UNCACHEABLE_DIRECTIVES)
     )

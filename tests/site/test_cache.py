@@ -202,3 +202,17 @@ def test_a_page_whose_rendering_used_the_csrf_token_is_not_stored():
     assert cacheable(request, plain)
     get_token(request)
     assert not cacheable(request, HttpResponse("page with a form"))
+
+
+def test_a_page_that_wrote_to_the_visitors_session_is_not_stored():
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from district.cache import cacheable
+
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    assert cacheable(request, HttpResponse("page"))
+    request.session["seen"] = True
+    assert not cacheable(request, HttpResponse("page that remembers this visitor"))
