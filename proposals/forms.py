@@ -15,6 +15,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks each is an image."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
@@ -52,10 +64,9 @@ class ProposalForm(forms.Form):
             "Display names of residents who propose this with you, separated by commas."
         ),
     )
-    images = forms.FileField(
+    images = MultipleFileField(
         label=_("Images"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/*"}),
         help_text=_("Up to %(count)d photos or drawings (JPEG, PNG or WebP).")
         % {"count": MAX_IMAGES},
     )

@@ -16,6 +16,7 @@ from district import live
 from district.forms import apply_errors
 from dong.models import DongPage, MinutesPage
 from proposals import permissions, selectors, services
+from proposals.charts import bar_chart, percent
 from proposals.forms import (
     DecideForm,
     FilterForm,
@@ -539,6 +540,41 @@ def dashboard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse
         year = year or (years[0] if years else None)
         scope = cycles.filter(year=year)
     data = selectors.dashboard(scope, _labels())
+    target = target_rate()
+    stage_labels = dict(Stage.choices)
+    submitted = dict(data["funnel"]).get(Stage.SUBMITTED, 0)
+    funnel_chart = bar_chart(
+        [(stage_labels[s], n, f"{n:,}") for s, n in data["funnel"]],
+        maximum=submitted or 1,
+    )
+    breakdowns = [
+        {
+            "dimension": b.dimension,
+            "title": Dimension(b.dimension).label,
+            "rows": b.rows,
+            "chart": bar_chart(
+                [
+                    (
+                        r["label"],
+                        r["rates"]["selected"],
+                        percent(r["rates"]["selected"]),
+                    )
+                    for r in b.rows
+                ],
+                maximum=1,
+                target=target,
+            ),
+        }
+        for b in data["breakdowns"]
+    ]
+    trend_chart = bar_chart(
+        [
+            (str(t["year"]), t["rates"]["selected"], percent(t["rates"]["selected"]))
+            for t in data["trend"]
+        ],
+        maximum=1,
+        target=target,
+    )
     return render(
         request,
         "proposals/dashboard.html",
@@ -547,9 +583,18 @@ def dashboard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse
             "year": year,
             "years": sorted(set(cycles.values_list("year", flat=True)), reverse=True),
             "cycle_list": list(cycles.select_related("dong")) if cycle is None else [],
-            "target": target_rate(),
-            "stage_labels": dict(Stage.choices),
-            **data,
+            "target": target,
+            "target_percent": percent(target),
+            "stage_labels": stage_labels,
+            "funnel": [(s, stage_labels[s], n) for s, n in data["funnel"]],
+            "rates": {k: percent(v) for k, v in data["rates"].items()},
+            "funnel_chart": funnel_chart,
+            "breakdowns": breakdowns,
+            "trend": [
+                {**t, "shown": {k: percent(v) for k, v in t["rates"].items()}}
+                for t in data["trend"]
+            ],
+            "trend_chart": trend_chart,
         },
     )
 

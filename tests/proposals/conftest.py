@@ -103,7 +103,9 @@ def make_proposal(author, cycle, **fields):
         author=author,
         cycle=cycle,
         title=fields.pop("title", "골목길 가로등 설치"),
-        description=fields.pop("description", "어두운 골목에 **가로등**을 달아 주세요."),
+        description=fields.pop(
+            "description", "어두운 골목에 **가로등**을 달아 주세요."
+        ),
         category=fields.pop("category", "safety"),
         **fields,
     )

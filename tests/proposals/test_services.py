@@ -103,7 +103,9 @@ def test_reaching_the_threshold_moves_to_screening_and_tells_leaders(
     proposal.refresh_from_db()
     assert proposal.status == Status.SCREENING
     assert proposal.threshold_at is not None
-    assert Notification.objects.filter(user=leader, kind="proposal_threshold").count() == 1
+    assert (
+        Notification.objects.filter(user=leader, kind="proposal_threshold").count() == 1
+    )
     assert Notification.objects.filter(user=author, kind="proposal_status").exists()
     assert funnel(proposal.cycle)[Stage.THRESHOLD] == 1
 
@@ -123,7 +125,9 @@ def test_status_change_without_reason_is_refused(proposal, leader):
 
 def test_leader_of_another_dong_cannot_move_a_proposal_on(proposal, other_leader):
     with pytest.raises(PermissionDenied):
-        services.proposal_advance(actor=other_leader, proposal=proposal, reason="좋아요")
+        services.proposal_advance(
+            actor=other_leader, proposal=proposal, reason="좋아요"
+        )
 
 
 def test_full_path_to_implemented_keeps_history_and_counts(
@@ -180,7 +184,14 @@ def test_full_path_to_implemented_keeps_history_and_counts(
     proposal.refresh_from_db()
     assert proposal.status == Status.IMPLEMENTED and proposal.progress == 100
     steps = list(proposal.history.values_list("to_status", flat=True))
-    assert steps == ["submitted", "screening", "screened", "selected", "funded", "implemented"]
+    assert steps == [
+        "submitted",
+        "screening",
+        "screened",
+        "selected",
+        "funded",
+        "implemented",
+    ]
     assert all(
         c.reason for c in proposal.history.all() if c.kind == ChangeKind.DECISION
     )
@@ -210,7 +221,9 @@ def test_phase_closed_early_keeps_its_reason(cycle, leader):
     assert (entry.phase, entry.reason) == (Phase.PROPOSING, "예산 조기 확정")
 
 
-def test_merge_needs_another_proposal_of_the_same_cycle(make_user, proposal, leader, cycle):
+def test_merge_needs_another_proposal_of_the_same_cycle(
+    make_user, proposal, leader, cycle
+):
     other = make_proposal(make_user(), cycle, title="가로등 추가 설치 요청")
     set_phase(cycle, Phase.SCREENING)
     with pytest.raises(ValidationError):

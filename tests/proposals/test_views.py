@@ -1,0 +1,193 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from forums.models import Report
+from proposals.models import Phase, Proposal, Status
+from tests.proposals.conftest import make_cycle, make_proposal, set_phase
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def form_data(**overrides):
+    return {
+        "title": "놀이터 그늘막 설치",
+        "description": "여름에 아이들이 쉴 수 있게 그늘막을 설치해 주세요.",
+        "category": "welfare",
+        "cost": "3000000",
+        "place": "역삼 어린이공원",
+        "map_url": "",
+        "audience": "",
+        "co_proposers": "",
+        "image_alts": "",
+        "action": "submit",
+        **overrides,
+    }
+
+
+def test_resident_proposes_through_the_form_with_an_image(signed_in, author, cycle):
+    client = signed_in(author)
+    data = form_data(image_alts="놀이터 사진")
+    data["images"] = SimpleUploadedFile("park.png", png_bytes(), "image/png")
+    response = client.post(reverse("proposals:new", args=[cycle.pk]), data)
+    proposal = Proposal.objects.get(title="놀이터 그늘막 설치")
+    assert response.status_code == 302
+    assert proposal.status == Status.SUBMITTED
+    assert proposal.images.get().alt_text == "놀이터 사진"
+    page = client.get(proposal.get_absolute_url())
+    assert "놀이터 사진" in page.content.decode()
+
+
+def test_an_upload_that_is_not_an_image_is_refused_and_keeps_the_text(
+    signed_in, author, cycle
+):
+    client = signed_in(author)
+    data = form_data(image_alts="사진")
+    data["images"] = SimpleUploadedFile("notes.png", b"not a picture", "image/png")
+    response = client.post(reverse("proposals:new", args=[cycle.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "notes.png" in body and "not an image" in body
+    assert "여름에 아이들이 쉴 수 있게" in body
+    assert not Proposal.objects.exists()
+
+
+def test_negative_cost_is_refused_with_a_message_in_korean(signed_in, author, cycle):
+    client = signed_in(author)
+    response = client.post(
+        reverse("proposals:new", args=[cycle.pk]),
+        form_data(cost="-5"),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "놀이터 그늘막 설치" in body and 'id="id_cost_error"' in body
+
+
+def test_proposing_outside_the_phase_shows_why(signed_in, author, dong):
+    cycle = make_cycle(dong, Phase.SELECTION)
+    response = signed_in(author).post(
+        reverse("proposals:new", args=[cycle.pk]), form_data()
+    )
+    assert response.status_code == 400
+    assert (
+        "proposing phase" in response.content.decode()
+        or "제안" in response.content.decode()
+    )
+    assert not Proposal.objects.exists()
+
+
+def test_draft_is_private_until_submitted(signed_in, author, resident, cycle, client):
+    proposal = make_proposal(author, cycle, submit=False)
+    url = proposal.get_absolute_url()
+    assert signed_in(resident).get(url).status_code == 404
+    client.logout()
+    assert signed_in(author).get(url).status_code == 200
+    client.post(reverse("proposals:submit", args=[proposal.pk]))
+    client.logout()
+    assert client.get(url).status_code == 200
+
+
+def test_support_button_then_count_shown(signed_in, resident, proposal):
+    client = signed_in(resident)
+    client.post(reverse("proposals:support", args=[proposal.pk]), {"action": "support"})
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "data-supports>1<" in page
+    assert "Withdraw my support" in page or "withdraw" in page
+
+
+def test_supporting_twice_gives_a_message(signed_in, resident, proposal):
+    client = signed_in(resident)
+    url = reverse("proposals:support", args=[proposal.pk])
+    client.post(url, {"action": "support"})
+    response = client.post(url, {"action": "support"}, follow=True)
+    assert response.status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("already support" in m for m in shown)
+
+
+def test_decision_without_reason_keeps_the_form(signed_in, leader, proposal):
+    set_phase(proposal.cycle, Phase.SCREENING)
+    response = signed_in(leader).post(
+        reverse("proposals:decide", args=[proposal.pk]),
+        {"decide-status": "declined", "decide-reason": ""},
+    )
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+
+
+def test_leader_moves_a_proposal_on_with_a_reason(signed_in, leader, proposal):
+    response = signed_in(leader).post(
+        reverse("proposals:advance", args=[proposal.pk]),
+        {"advance-reason": "주민자치회 회의에서 검토하기로 함"},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SCREENING
+    page = signed_in(leader).get(proposal.get_absolute_url()).content.decode()
+    assert "주민자치회 회의에서 검토하기로 함" in page
+
+
+def test_similar_titles_are_suggested(author, cycle, client):
+    make_proposal(author, cycle, title="골목길 가로등 설치")
+    make_proposal(author, cycle, title="공원 벤치 교체")
+    response = client.get(
+        reverse("proposals:similar", args=[cycle.pk]), {"q": "가로등 늘려주세요"}
+    )
+    titles = [r["title"] for r in response.json()["results"]]
+    assert titles == ["골목길 가로등 설치"]
+
+
+def test_report_goes_to_the_forums_queue(signed_in, resident, proposal):
+    response = signed_in(resident).post(
+        reverse("proposals:report", args=[proposal.pk]),
+        {"report-reason": "spam", "report-note": ""},
+    )
+    assert response.status_code == 302
+    assert Report.objects.get().post.thread == proposal.thread
+
+
+def test_list_query_count_does_not_grow(
+    client, author, cycle, make_user, django_assert_max_num_queries
+):
+    for i in range(3):
+        make_proposal(author, cycle, title=f"제안 번호 {i}")
+    url = reverse("proposals:index")
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for i in range(25):
+        make_proposal(author, cycle, title=f"다른 제안 {i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"sort": "supported"})
+    assert response.status_code == 200
+
+
+def test_pages_render_in_every_language(client, proposal, cycle):
+    for code in ("ko", "en", "zh-hans", "vi", "ja"):
+        client.cookies["django_language"] = code
+        for url in (
+            reverse("proposals:index"),
+            cycle.get_absolute_url(),
+            proposal.get_absolute_url(),
+            reverse("proposals:dashboard"),
+        ):
+            assert client.get(url).status_code == 200, (code, url)
