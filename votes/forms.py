@@ -146,13 +146,15 @@ class VoteForm(forms.Form):
             self.add_error(None, error)
             return
         for key, errors in error.error_dict.items():
-            if key in self.fields:
-                self.add_error(key, errors)
-            elif key.startswith("q"):
+            if key in self._question_keys():
                 self.question_errors[key] = [m for e in errors for m in e.messages]
-                self.add_error(None, forms.ValidationError(""))  # mark the form invalid
+            elif key in self.fields:
+                self.add_error(key, errors)
             else:
                 self.add_error(None, errors)
+
+    def _question_keys(self) -> set[str]:
+        return {f"q{question.pk}" for question in self.questions}
 
     def question_blocks(self) -> list[dict]:
         """Per question: its bound fields (with their items) and its errors, for the template."""
@@ -222,16 +224,17 @@ class BoxCountForm(forms.Form):
                     text = item.title
                 else:
                     text = f"{item.title}: {labels[label]}"
-                self.fields[key] = forms.IntegerField(label=text, initial=0)
+                self.fields[key] = forms.IntegerField(
+                    label=text, initial=0, required=False
+                )
                 names.append(key)
             self.groups.append((question, names))
 
     def counts(self) -> dict[str, int]:
         return {
-            name: self.cleaned_data[name]
+            name: self.cleaned_data.get(name) or 0
             for _q, names in self.groups
             for name in names
-            if self.cleaned_data.get(name) is not None
         }
 
     def question_fields(self):
