@@ -72,9 +72,9 @@ def _validated(proposal: Proposal) -> None:
         errors["title"] = _(
             "Please give the proposal a title of at least 4 characters."
         )
-    if len(proposal.description) < 10:
+    if len(proposal.description) < 5:
         errors["description"] = _(
-            "Please describe the proposal in at least 10 characters."
+            "Please describe the proposal in at least 5 characters."
         )
     if errors:
         raise ValidationError(errors)
