@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from district.roles import is_district_staff, user_group_ids
+from dong.models import DongPage
 from votes.models import Ballot, BallotOfficer, BallotStatus, Participation
 
 AnyUser = User | AnonymousUser
@@ -34,6 +35,15 @@ def is_leader(user: AnyUser, ballot: Ballot) -> bool:
         and ballot.dong.leaders_group_id
         and ballot.dong.leaders_group_id in user_group_ids(user)
     )
+
+
+def leads_any(user: AnyUser) -> bool:
+    """Staff, or a leader of at least one association: who sees the Votes menu in the admin."""
+    if not _active(user):
+        return False
+    if is_district_staff(user):
+        return True
+    return DongPage.objects.filter(leaders_group_id__in=user_group_ids(user)).exists()
 
 
 def is_officer(user: AnyUser, ballot: Ballot) -> bool:
