@@ -158,8 +158,6 @@ def open_data(ballot: Ballot) -> dict:
             "id": ballot.pk,
             "title": ballot.title,
             "association": ballot.dong.title if ballot.dong_id else "",
-            "opens_at": ballot.opens_at.isoformat(),
-            "closes_at": ballot.effective_close.isoformat(),
         },
         "questions": [
             {
