@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 
 class Phase(models.TextChoices):
@@ -317,7 +318,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class Proposal(models.Model):
+class Proposal(index.Indexed, models.Model):
     """A resident's idea for their association's (or the district's) budget."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="proposals")
@@ -396,6 +397,12 @@ class Proposal(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ProposalQuerySet.as_manager()
+
+    search_fields = (
+        index.SearchField("title"),
+        index.SearchField("description"),
+        index.FilterField("status"),
+    )
 
     class Meta:
         verbose_name = _("proposal")

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from district import live
@@ -64,7 +65,11 @@ def support_set(*, user: AbstractUser, proposal: Proposal, support: bool) -> Pro
         if not deleted:
             raise ValidationError(_("You do not support this proposal."))
         proposal.support_count -= 1
-    proposal.save(update_fields=["support_count", "updated_at"])
+    proposal.updated_at = timezone.now()
+    # An update, not save(): the count is not searchable, so no re-indexing per support.
+    Proposal.objects.filter(pk=proposal.pk).update(
+        support_count=proposal.support_count, updated_at=proposal.updated_at
+    )
     threshold = support_threshold(proposal.cycle)
     publish_both(proposal, "support.changed", counts_payload(proposal))
     if (

@@ -191,3 +191,11 @@ def test_pages_render_in_every_language(client, proposal, cycle):
             reverse("proposals:dashboard"),
         ):
             assert client.get(url).status_code == 200, (code, url)
+
+
+def test_proposals_are_found_by_site_search_but_drafts_are_not(client, author, cycle):
+    make_proposal(author, cycle, title="반려견 놀이터 조성")
+    make_proposal(author, cycle, title="반려견 배변봉투함", submit=False)
+    body = client.get(reverse("search"), {"q": "반려견"}).content.decode()
+    assert "반려견 놀이터 조성" in body
+    assert "반려견 배변봉투함" not in body
