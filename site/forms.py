@@ -125,7 +125,13 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ("display_name", "home_dong", "language", "email_notifications")
+        fields = (
+            "display_name",
+            "home_dong",
+            "age_band",
+            "language",
+            "email_notifications",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
