@@ -17,6 +17,10 @@ comments. A JPEG is re-encoded with its own quantisation tables (Pillow's
 `quality="keep"`), so it does not lose quality; WebP and AVIF with metadata are
 re-encoded at quality 90; PNG is lossless. A file without such metadata is
 stored byte for byte. GIF (which has no EXIF) is left as it is.
+
+Images stored before this existed are cleaned by `image_strip_metadata`
+(`manage.py strip_image_metadata`), which also drops their renditions so they
+are made again from the clean original.
 """
 
 from io import BytesIO
@@ -108,13 +112,31 @@ def strip_on_save(sender, instance, raw: bool = False, update_fields=None, **kwa
         return
     if committed:
         # Already written by the caller (Wagtail's multiple upload): rewrite it.
-        storage, name = field_file.storage, field_file.name
-        storage.delete(name)
-        field_file.name = storage.save(name, ContentFile(clean))
+        _rewrite(field_file, clean)
     else:
         instance.file = ContentFile(clean, name=field_file.name)
     instance.file_size = len(clean)
     instance.file_hash = hash_filelike(BytesIO(clean))
+
+
+def _rewrite(field_file, clean: bytes) -> None:
+    storage, name = field_file.storage, field_file.name
+    storage.delete(name)
+    field_file.name = storage.save(name, ContentFile(clean))
+
+
+def image_strip_metadata(*, image) -> bool:
+    """Rewrite a stored image without its metadata and drop its renditions; False if it had none."""
+    with image.open_file() as f:
+        clean = stripped_image_bytes(f.read())
+    if clean is None:
+        return False
+    _rewrite(image.file, clean)
+    image.file_size = len(clean)
+    image.file_hash = hash_filelike(BytesIO(clean))
+    image.save(update_fields=["file", "file_size", "file_hash"])
+    image.renditions.all().delete()
+    return True
 
 
 def connect() -> None:

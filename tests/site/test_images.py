@@ -4,6 +4,7 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -153,3 +154,30 @@ def test_the_sign_up_notice_says_photos_lose_their_location(client):
     client.cookies["django_language"] = "en"
     text = client.get("/accounts/signup/").content.decode()
     assert "Photos uploaded to the site are stored without their location" in text
+
+
+def test_images_stored_before_are_cleaned_by_the_command_renditions_included(
+    district,
+):
+    import io
+
+    from django.core.management import call_command
+
+    image = Image.objects.create(
+        title="예전 사진",
+        collection=district[0].collection,
+        file=ImageFile(BytesIO(photo_with_gps()), name="old-upload.jpg"),
+    )
+    # As it was stored before cleaning existed: the phone's file, and a rendition of it.
+    storage, name = image.file.storage, image.file.name
+    storage.delete(name)
+    storage.save(name, ContentFile(photo_with_gps()))
+    old_rendition = image.get_rendition("width-40")
+
+    out = io.StringIO()
+    call_command("strip_image_metadata", stdout=out)
+    assert "Cleaned 1 of" in out.getvalue()
+    assert_clean(stored(image))
+    assert not image.renditions.filter(pk=old_rendition.pk).exists()
+    with image.get_rendition("width-40").file.open("rb") as f:
+        assert _gps(f.read()) == {}
