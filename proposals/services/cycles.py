@@ -35,7 +35,11 @@ def cycle_phase_close(*, actor: AbstractUser, cycle: Cycle, reason: str) -> Cycl
     The next phase's start date becomes today (Seoul); the later dates were
     after it already, so the phases stay in order.
     """
-    cycle = Cycle.objects.select_for_update().select_related("dong").get(pk=cycle.pk)
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("dong")
+        .get(pk=cycle.pk)
+    )
     if not permissions.can_close_phase(actor, cycle):
         raise PermissionDenied
     reason = clean_reason(reason)

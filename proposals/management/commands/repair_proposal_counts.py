@@ -18,5 +18,7 @@ class Command(BaseCommand):
         if cycle:
             cycles = cycles.filter(pk__in=cycle)
         with transaction.atomic():
-            rows = counts_repair(cycles=cycles.select_for_update())
+            rows = counts_repair(
+                cycles=cycles.select_for_update(of=("self",)).order_by("pk")
+            )
         self.stdout.write(f"{rows} count rows written for {cycles.count()} cycles.")
