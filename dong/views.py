@@ -1,12 +1,11 @@
 """Open data and browsing views for association content (thin: selectors do the reading)."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from district.csv import csv_response, dict_writer
 from dong.models import DongPage
 from dong.selectors import (
     notices_tagged,
@@ -53,9 +52,8 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     elif fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # so spreadsheet programs read Hangul as UTF-8
-        writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
+        response = csv_response(f"{dong.slug}-{fmt}.{fmt}", inline=True)
+        writer = dict_writer(response, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "tags": ";".join(row["tags"])})

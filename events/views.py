@@ -1,6 +1,5 @@
 """Event pages. Thin: fetch-and-check with permissions.access_*, call a service or a selector, render."""
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -14,8 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from district import csv as safe_csv
 from district import live
+from district.csv import csv_response
 from district.forms import submit
+from district.ratelimit import RateLimited
 from events import permissions, selectors, services
 from events.calendar import board_ics, event_ics, occurrences_ics
 from events.forms import EventForm, FilterForm, ReasonForm, ReviewForm, month_from
@@ -327,6 +329,8 @@ def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
         result = services.rsvp_set(
             user=request.user, occurrence=occurrence, going=going, guests=guests
         )
+    except RateLimited:
+        raise  # 429 or a message (district.guards)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -384,13 +388,11 @@ def attendees(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 def attendees_csv(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     """The attendee list as CSV: display names only (no e-mail addresses), with a BOM so Excel reads Korean."""
     occurrence = permissions.access_attendees(request.user, occurrence_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="event-{occurrence.event_id}-'
-        f'{timezone.localtime(occurrence.starts_at):%Y%m%d-%H%M}.csv"'
+    response = csv_response(
+        f"event-{occurrence.event_id}-"
+        f"{timezone.localtime(occurrence.starts_at):%Y%m%d-%H%M}.csv"
     )
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = safe_csv.writer(response)
     writer.writerow(
         [_("Display name"), _("Status"), _("Guests"), _("Signed up"), _("Attended")]
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from district import live
 from district.forms import apply_errors, submit
+from district.ratelimit import RateLimited
 from forums import permissions, selectors, services
 from forums.forms import EditForm, ReplyForm, ReportForm, ThreadForm
 from forums.models import Board, PostRevision, ReactionKind
@@ -209,6 +210,8 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
         counts = services.reaction_toggle(
             user=request.user, post=post, kind=request.POST.get("kind", "")
         )
+    except RateLimited:
+        raise  # 429 or a message (district.guards)
     except (ValidationError, PermissionDenied):
         if wants_json(request):
             return JsonResponse(

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from district.associations import live_associations, local_name
 from district.models import Profile, display_name_validator
+from district.ratelimit import RateLimited, wants_json
 
 T = TypeVar("T")
 
@@ -30,12 +31,19 @@ def submit(
     For a POST whose form is valid, call `action(form.cleaned_data)` (the
     service); a ValidationError it raises lands on the form beside what was
     typed. Returns `Submitted(result)` when the service succeeded, None when
-    the page should show the form (first visit, or with its errors).
+    the page should show the form (first visit, or with its errors). A rate
+    limit reached by a client that is not a browser page goes on to
+    `district.guards.RateLimitedMiddleware` (HTTP 429).
     """
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         return Submitted(action(form.cleaned_data))
+    except RateLimited as error:
+        if wants_json(request):
+            raise
+        apply_errors(form, error)
+        return None
     except ValidationError as error:
         apply_errors(form, error)
         return None

@@ -134,3 +134,12 @@ def forget_cached_sites():
     forget_sites()
     yield
     forget_sites()
+
+
+@pytest.fixture(autouse=True)
+def forget_rate_limits():
+    """Rate-limit counters live in the cache and outlive a test's rolled-back accounts (ids are reused)."""
+    from district.ratelimit import forget_all
+
+    forget_all()
+    yield

@@ -14,6 +14,7 @@ from typing_extensions import Unpack
 from district import live
 from district.markup import render_markdown
 from district.models import display_name
+from district.ratelimit import rate_limit
 from district.services import notification_create
 from events import permissions
 from events.models import (
@@ -146,6 +147,7 @@ def event_propose(
         return event_create(organiser=proposer, board=board, tags=tags, **fields)
     if not permissions.can_propose(proposer, board):
         raise PermissionDenied
+    rate_limit("event_propose", user=proposer)
     event = _new_event(
         board=board,
         organiser=proposer,

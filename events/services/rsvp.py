@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from district import live
+from district.ratelimit import rate_limit
 from events import permissions
 from events.models import RSVP, EventStatus, Occurrence, ReviewState, RSVPStatus
 from events.services.common import counts_payload, publish_both, tell, when
@@ -90,6 +91,12 @@ def promote(occurrence: Occurrence) -> None:
         )
 
 
+def _is_replay(rsvp: RSVP, *, going: bool, guests: int) -> bool:
+    if not going:
+        return rsvp.status == RSVPStatus.CANCELLED
+    return rsvp.status != RSVPStatus.CANCELLED and rsvp.guests == guests
+
+
 @live.atomic
 def rsvp_set(
     *, user: AbstractUser, occurrence: Occurrence, going: bool, guests: int = 0
@@ -112,6 +119,9 @@ def rsvp_set(
     rsvp = RSVP.objects.filter(occurrence=occurrence, user=user).first()
     previous = rsvp.status if rsvp else RSVPStatus.CANCELLED
     previous_seats = rsvp.seats if rsvp else 0
+    if rsvp is not None and _is_replay(rsvp, going=going, guests=guests):
+        return rsvp  # the same answer again (a double click, a retry): nothing changes, nothing counts
+    rate_limit("rsvp", user=user)
     if going:
         _check_open(occurrence)
         capacity = occurrence.event.capacity

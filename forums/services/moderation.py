@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from district import live
+from district.ratelimit import rate_limit
 from forums import permissions
 from forums.models import Board, Post, Report, Thread
 from forums.services.log import Kind, moderation_log
@@ -44,6 +45,7 @@ def report_create(
         raise ValidationError(
             _("You have already reported this post. Moderators will look at it.")
         )
+    rate_limit("report", user=reporter)
     report.save()
     open_reports = Report.objects.filter(post=post, resolved_at__isnull=True).count()
     if open_reports >= settings.FORUMS_REPORTS_TO_HIDE and not post.is_hidden:

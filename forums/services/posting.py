@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from district import live
 from district.markup import mentioned_names, render_markdown
 from district.models import Profile, display_name
+from district.ratelimit import rate_limit
 from district.services import notification_create
 from forums import permissions
 from forums.models import Board, Post, PostRevision, Reaction, ReactionKind, Thread
@@ -192,6 +193,7 @@ def reaction_toggle(*, user: AbstractUser, post: Post, kind: str) -> dict[str, i
     )
     if not permissions.can_react_or_report(user, post):
         raise PermissionDenied
+    rate_limit("reaction", user=user)
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if not deleted:
         Reaction.objects.create(post=post, user=user, kind=kind)

@@ -72,11 +72,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "district.guards.OddInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "district.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "district.guards.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -302,6 +304,20 @@ FORUMS_EDIT_WINDOW_MINUTES = 60
 FORUMS_REPORTS_TO_HIDE = 3
 FORUMS_POSTS_PER_PAGE = 30
 FORUMS_THREADS_PER_PAGE = 30
+
+# Residents' actions: one limiter for all (district.ratelimit), per account
+# (per address when anonymous), never global. `count/period` rules, several
+# per action; Discourse's spirit: a burst a person could make by hand passes,
+# a script does not. Posting keeps its own limits (FORUMS_* above).
+RATE_LIMITS = {
+    "report": "6/m,20/d",
+    "reaction": "30/m,300/d",
+    "rsvp": "10/m,60/h",
+    "event_propose": "3/m,10/d",
+    "proposal_create": "3/m,10/d",
+    "proposal_support": "30/m,300/d",
+    "vote": "10/m,60/h",
+}
 
 # Anonymous readers get Wagtail pages from the cache (district.cache); every
 # publish invalidates it. 0 turns it off.

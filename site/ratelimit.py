@@ -1,0 +1,158 @@
+"""One rate limiter for every resident action: reports, reactions, RSVPs, proposals, supports, votes.
+
+A service calls `rate_limit("report", user=reporter)` just before it writes,
+after it has found that the request would change something: a replay of an
+idempotent request (the same RSVP again, a second support) is answered
+without counting. Limits are per account, or per address for anonymous
+requests, never global, so a rush of many residents acting once each (a vote,
+a registration opening) is never throttled; only one account (or one
+address) hammering is.
+
+Limits are a setting, `RATE_LIMITS = {"report": "6/m,20/d", ...}`: one or more
+`count/period` rules, the period being `s`, `m`, `h` or `d` with an optional
+multiplier (`5/10m`). An action missing from the setting is not limited.
+
+Counters live in the Django cache (`add` then `incr`, atomic in Redis and in
+the in-memory cache alike), so every server process shares them when Redis is
+configured. Each rule is a fixed window that opens at the account's first
+action. If the cache cannot be reached the action is allowed (logged): a
+limiter must not take the site down with it.
+
+Views need nothing special: `RateLimited` is a `ValidationError`, so a form
+shows it beside what was typed; `district.middleware.RateLimitedMiddleware`
+answers one that reaches it with HTTP 429 (JSON clients) or a message and a
+redirect (browsers).
+"""
+
+import logging
+import math
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+
+logger = logging.getLogger(__name__)
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RULE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
+_enabled: ContextVar[bool] = ContextVar("rate_limits_enabled", default=True)
+_epoch = uuid.uuid4().hex[:8]
+
+
+@dataclass(frozen=True)
+class Rule:
+    count: int
+    seconds: int
+
+
+class RateLimited(ValidationError):
+    """Too many of one action from one account or address; `retry_after` is in whole seconds."""
+
+    def __init__(self, action: str, retry_after: int):
+        self.action = action
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(wait_message(self.retry_after), code="rate_limited")
+
+
+def wait_message(seconds: int) -> str:
+    if seconds < 120:
+        return ngettext(
+            "You are doing this too often. Please wait %(count)d second and try again.",
+            "You are doing this too often. Please wait %(count)d seconds and try again.",
+            seconds,
+        ) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext(
+        "You are doing this too often. Please wait %(count)d minute and try again.",
+        "You are doing this too often. Please wait %(count)d minutes and try again.",
+        minutes,
+    ) % {"count": minutes}
+
+
+def parse(spec: str) -> list[Rule]:
+    """`"6/m,20/d"` → [Rule(6, 60), Rule(20, 86400)]."""
+    rules = []
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        match = _RULE.match(part)
+        if match is None:
+            raise ImproperlyConfigured(f"Bad rate limit {part!r} in {spec!r}")
+        count, multiplier, unit = match.groups()
+        rules.append(Rule(int(count), int(multiplier or 1) * PERIODS[unit]))
+    return rules
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address that anonymous limits count by (REMOTE_ADDR, which the proxy in front sets)."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _who(user, request: HttpRequest | None) -> str:
+    if user is not None and getattr(user, "is_authenticated", False):
+        return f"u{user.pk}"
+    if request is not None:
+        return "a" + client_address(request)
+    raise ValueError("rate_limit needs a signed-in user or the request")
+
+
+def rate_limit(action: str, *, user=None, request: HttpRequest | None = None) -> None:
+    """Count one `action` by `user` (or by the request's address); raise `RateLimited` past a limit."""
+    spec = getattr(settings, "RATE_LIMITS", {}).get(action)
+    if not spec or not _enabled.get():
+        return
+    who = _who(user, request)
+    now = time.time()
+    retry_after = 0
+    for rule in parse(spec):
+        key = f"rl:{_epoch}:{action}:{who}:{rule.seconds}"
+        try:
+            cache.add(key + ":t", now, rule.seconds)
+            cache.add(key, 0, rule.seconds)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, rule.seconds)
+                count = 1
+            if count > rule.count:
+                started = cache.get(key + ":t") or now
+                retry_after = max(retry_after, math.ceil(started + rule.seconds - now))
+        except Exception:  # noqa: BLE001 - the cache is down: allow, and say so
+            logger.warning("rate limit for %s not checked: cache unavailable", action)
+            return
+    if retry_after:
+        raise RateLimited(action, retry_after)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No limits inside (seeding demo data through the services)."""
+    token = _enabled.set(False)
+    try:
+        yield
+    finally:
+        _enabled.reset(token)
+
+
+def forget_all() -> None:
+    """Start every counter afresh in this process (tests: ids are reused after a rollback)."""
+    global _epoch
+    _epoch = uuid.uuid4().hex[:8]
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """A client that is not a browser page: it asks for JSON, or does not ask for HTML at all."""
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept or "text/html" not in accept
+
+
+__all__ = ["RateLimited", "rate_limit", "suspended", "wants_json"]
