@@ -10,9 +10,10 @@ from dong.district_file import DistrictFileError, load_district_file
 from dong.models import DongPage
 from dong.services import DistrictSeedError, district_seed
 from events.demo import events_demo_seed
-from votes.demo import votes_demo_seed
 from forums.demo import facilitators_ensure, forums_demo_seed
 from forums.services import boards_ensure, boards_follow_dong_rename
+from proposals.demo import proposals_demo_seed
+from votes.demo import votes_demo_seed
 
 
 class Command(BaseCommand):
@@ -83,6 +84,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo events created: {events}"))
             ballots = votes_demo_seed()
             self.stdout.write(self.style.SUCCESS(f"Demo ballots created: {ballots}"))
+            proposals = proposals_demo_seed()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo proposals created (demo numbers): {proposals}"
+                )
+            )
             self.stdout.write(
                 "\n"
                 f"  Admin login:   {ADMIN_EMAIL}  /  {password}\n"
