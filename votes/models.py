@@ -433,12 +433,16 @@ class VoterConfirmation(models.Model):
 class BallotPaper(models.Model):
     """One online voter's answers, as a whole: random id, no time, no link to a person.
 
-    `receipt_hash` is the SHA-256 of the receipt code shown once to the voter.
+    `receipt_hash` is the SHA-256 of the receipt code shown once to the voter;
+    the code itself (100 random bits) is never stored.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="papers")
     receipt_hash = models.CharField(max_length=64, unique=True)
+    # SHA-256 of receipt code + voter id: lets only the voter who holds the code
+    # replace this paper; without the code it links the paper to nobody.
+    owner_hash = models.CharField(max_length=64, blank=True)
 
 
 class Choice(models.Model):

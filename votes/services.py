@@ -13,8 +13,9 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -277,14 +278,18 @@ def eligibility_errors(ballot: Ballot, declaration: Declaration) -> dict[str, st
     return errors
 
 
-def _marks(ballot: Ballot, answers: dict) -> tuple[list[Choice], dict[str, str]]:
+def _marks(
+    ballot: Ballot, answers: dict, questions: list[Question] | None = None
+) -> tuple[list[Choice], dict[str, str]]:
     """Validate `answers` against the ballot's questions and return unsaved Choice rows.
 
     answers: {question_id: {item_id: "yes"|"no"|"abstain"}} for yes/no,
     {question_id: [item_id, ...]} for a choice, {question_id: {item_id: rank}}
     when ranked. Anything naming a question or item from elsewhere is refused.
     """
-    questions = {q.pk: q for q in ballot.questions.prefetch_related("items")}
+    if questions is None:
+        questions = list(ballot.questions.prefetch_related("items"))
+    questions = {q.pk: q for q in questions if q.ballot_id == ballot.pk}
     choices: list[Choice] = []
     errors: dict[str, str] = {}
     for qid, answer in answers.items():
@@ -385,6 +390,7 @@ def vote_cast(
     declaration: Declaration,
     answers: dict,
     receipt: str = "",
+    questions: list[Question] | None = None,
 ) -> str:
     """Cast (or, with `receipt` on a ballot that allows it, replace) an online vote. Returns the receipt code.
 
@@ -394,12 +400,18 @@ def vote_cast(
     under the SHA-256 of a new receipt code that only the voter is shown.
     """
     if receipt:
-        return _vote_replace(user=user, ballot=ballot, answers=answers, receipt=receipt)
+        return _vote_replace(
+            user=user,
+            ballot=ballot,
+            answers=answers,
+            receipt=receipt,
+            questions=questions,
+        )
     refusal = permissions.vote_refusal(user, ballot)
     if refusal:
         raise ValidationError(_refusal_message(refusal, ballot))
     errors = eligibility_errors(ballot, declaration)
-    choices, mark_errors = _marks(ballot, answers)
+    choices, mark_errors = _marks(ballot, answers, questions)
     errors.update(mark_errors)
     if errors:
         raise ValidationError(errors)
@@ -416,7 +428,11 @@ def vote_cast(
     except IntegrityError:
         raise ValidationError(_refusal_message("voted", ballot)) from None
     code = new_receipt()
-    paper = BallotPaper.objects.create(ballot=ballot, receipt_hash=hash_receipt(code))
+    paper = BallotPaper.objects.create(
+        ballot=ballot,
+        receipt_hash=hash_receipt(code),
+        owner_hash=_owner_hash(code, user),
+    )
     for choice in choices:
         choice.paper = paper
     Choice.objects.bulk_create(choices)
@@ -428,8 +444,9 @@ def vote_cast(
 def _remember_declaration(user: AbstractUser, declaration: Declaration) -> None:
     """The declaration fills what the profile left empty (age band; home association for residents)."""
     updates = {}
-    profile = Profile.objects.filter(user=user).first()
-    if profile is None:
+    try:
+        profile = user.profile
+    except Profile.DoesNotExist:
         return
     if profile.age_band != declaration.age_band:
         updates["age_band"] = declaration.age_band
@@ -437,10 +454,17 @@ def _remember_declaration(user: AbstractUser, declaration: Declaration) -> None:
         updates["home_dong_id"] = declaration.dong_id
     if updates:
         Profile.objects.filter(pk=profile.pk).update(**updates)
+        for name, value in updates.items():
+            setattr(profile, name, value)
 
 
 def _vote_replace(
-    *, user: AbstractUser, ballot: Ballot, answers: dict, receipt: str
+    *,
+    user: AbstractUser,
+    ballot: Ballot,
+    answers: dict,
+    receipt: str,
+    questions: list[Question] | None = None,
 ) -> str:
     if not ballot.allow_revote:
         raise ValidationError(_refusal_message("voted", ballot))
@@ -458,9 +482,9 @@ def _vote_replace(
         .filter(ballot=ballot, receipt_hash=hash_receipt(receipt))
         .first()
     )
-    if paper is None:
+    if paper is None or paper.owner_hash != _owner_hash(receipt, user):
         raise ValidationError({"receipt": _("This receipt code was not found.")})
-    choices, errors = _marks(ballot, answers)
+    choices, errors = _marks(ballot, answers, questions)
     if errors:
         raise ValidationError(errors)
     paper.choices.all().delete()
@@ -470,11 +494,31 @@ def _vote_replace(
     return receipt
 
 
+def _owner_hash(code: str, user: AbstractUser) -> str:
+    return hash_receipt(f"{code}{user.pk}")
+
+
 def receipt_counted(ballot: Ballot, code: str) -> bool:
     """Is the paper with this receipt code in the count? Says nothing about what it says."""
     return BallotPaper.objects.filter(
         ballot=ballot, receipt_hash=hash_receipt(code)
     ).exists()
+
+
+@live.atomic
+def declarations_erase(*, now: datetime | None = None) -> int:
+    """Erase what voters declared (association, age band, category) VOTES_DECLARATION_DAYS after certification.
+
+    The participation rows stay (the count, one voice); only the declaration goes.
+    Run daily (`manage.py votes_erase_declarations`).
+    """
+    days = int(getattr(settings, "VOTES_DECLARATION_DAYS", 365))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return (
+        Participation.objects.filter(ballot__certified_at__lt=cutoff)
+        .exclude(declared_dong=None, declared_age_band="", declared_category="")
+        .update(declared_dong=None, declared_age_band="", declared_category="")
+    )
 
 
 # --- voter passes, check-in and confirmation at the boxes --------------------------------

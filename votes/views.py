@@ -78,6 +78,7 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     ),
                     answers=form.answers(),
                     receipt=form.cleaned_data["receipt"] if revoting else "",
+                    questions=questions,
                 )
             except ValidationError as error:
                 form.put_errors(error)

@@ -389,3 +389,37 @@ def test_item_from_a_registered_source_keeps_its_key(leader, dong):
 def test_leader_cannot_create_a_ballot_for_another_association(other_leader, dong):
     with pytest.raises(PermissionDenied):
         make_ballot(other_leader, dong)
+
+
+def test_someone_elses_receipt_cannot_replace_their_vote(
+    leader, dong, resident, make_user
+):
+    ballot = make_ballot(leader, dong, allow_revote=True)
+    code = cast(ballot, resident, dong, answers=answers_for(ballot, yes="yes"))
+    other = make_user(home_dong=dong)
+    cast(ballot, other, dong, answers=answers_for(ballot, yes="yes"))
+    with pytest.raises(ValidationError):
+        cast(ballot, other, dong, answers=answers_for(ballot, yes="no"), receipt=code)
+    (q1, *_), _items = questions(ballot)
+    assert set(Choice.objects.filter(question=q1).values_list("answer", flat=True)) == {
+        "yes"
+    }
+
+
+def test_declarations_are_erased_a_year_after_certification(
+    ballot, leader, officer, resident, dong
+):
+    cast(ballot, resident, dong)
+    box = ballot.boxes.get()
+    for who in (officer, leader):
+        services.box_count_enter(officer=who, box=box, paper_voters=0, counts={})
+    _close(ballot)
+    services.ballot_certify(actor=leader, ballot=ballot)
+    assert services.declarations_erase() == 0
+    assert services.declarations_erase(now=timezone.now() + timedelta(days=366)) == 1
+    participation = Participation.objects.get(ballot=ballot)
+    assert (participation.declared_dong_id, participation.declared_age_band) == (
+        None,
+        "",
+    )
+    assert participation.user_id == resident.pk  # the voice stays counted

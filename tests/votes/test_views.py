@@ -186,3 +186,13 @@ def test_assembly_event_page_shows_the_agenda_and_boxes(client, leader, dong):
 
 def test_index_lists_open_ballots(client, ballot):
     assert ballot.title in client.get(reverse("votes:index")).content.decode()
+
+
+def test_a_vote_takes_a_bounded_number_of_queries(
+    client, ballot, resident, dong, django_assert_max_num_queries
+):
+    client.force_login(resident)
+    data = form_data(ballot, dong)
+    with django_assert_max_num_queries(32):
+        response = client.post(ballot.get_absolute_url(), data)
+    assert response.status_code == 200
