@@ -21,9 +21,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Compile every .po to .mo (the .mo files are build output, never committed).
+# Compile every .po to .mo (the .mo files are build output, never committed),
+# in pure Python (Babel): no GNU gettext needed. makemessages still needs it.
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v 0
+	$(BIN)/python manage.py compile_translations -v 0
 
 makemessages: install
 	$(BIN)/python manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
