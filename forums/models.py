@@ -11,6 +11,8 @@ from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.search import index
 
+from district.models import AppendOnlyModel
+
 
 class Audience(models.TextChoices):
     EVERYONE = "everyone", _("Everyone")
@@ -242,7 +244,7 @@ class Report(models.Model):
             raise ValidationError({"note": _("Please tell us briefly what is wrong.")})
 
 
-class ModerationAction(models.Model):
+class ModerationAction(AppendOnlyModel):
     """The append-only moderation log: who did what to which content, and why.
 
     Rows are never changed or deleted (`save` refuses updates, `delete` refuses).
@@ -290,14 +292,6 @@ class ModerationAction(models.Model):
         verbose_name = _("moderation log entry")
         verbose_name_plural = _("moderation log")
         default_permissions = ("view",)
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError("The moderation log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("The moderation log is append-only.")
 
 
 class ReadMarker(models.Model):

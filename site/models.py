@@ -89,7 +89,9 @@ class Profile(models.Model):
         max_length=8,
         choices=AgeBand.choices,
         blank=True,
-        help_text=_("Declared by you; used only to check who may vote or sign up. Empty: not declared."),
+        help_text=_(
+            "Declared by you; used only to check who may vote or sign up. Empty: not declared."
+        ),
     )
     email_notifications = models.BooleanField(
         _("e-mail me notifications I have not seen"),
@@ -109,6 +111,46 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class AppendOnlyError(RuntimeError):
+    """An attempt to change or remove a row of an append-only record (a log, a history)."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk writes that would rewrite history are refused (cascades from deleted rows still work)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A record that is only ever added to: the moderation log, a proposal's history, a box count.
+
+    Saving an existing row, deleting one, and the queryset's `update`,
+    `bulk_update` and `delete` all raise `AppendOnlyError`. (A database role
+    without UPDATE/DELETE rights on these tables would close the raw-SQL
+    path too; that is a deployment choice.)
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} is append-only")
 
 
 def display_name(user) -> str:

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from district.models import LiveEvent, Notification
+from district.models import AppendOnlyError, LiveEvent, Notification
 from forums import services
 from forums.models import ModerationAction, Post, PostRevision, Report
 
@@ -223,10 +223,15 @@ def test_moderation_log_is_append_only(thread, leader):
     services.thread_pin(moderator=leader, thread=thread, reason="공지")
     entry = ModerationAction.objects.get()
     entry.reason = "고쳐 쓰기"
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppendOnlyError):
         entry.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppendOnlyError):
         entry.delete()
+    with pytest.raises(AppendOnlyError):
+        ModerationAction.objects.update(reason="고쳐 쓰기")
+    with pytest.raises(AppendOnlyError):
+        ModerationAction.objects.all().delete()
+    assert list(ModerationAction.objects.values_list("reason", flat=True)) == ["공지"]
 
 
 def test_moderator_of_another_dong_cannot_act(thread, old_user, other_board):
