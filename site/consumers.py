@@ -43,6 +43,12 @@ def _authorise_and_read(
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    # No channel of its own: the process's hub reads the layer for every socket.
+    # A per-socket channel would be one more blocking reader per socket, unused,
+    # and channels-redis cannot always cancel it: a closed socket's task then
+    # lives on and uvicorn waits for it forever on SIGTERM.
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         self.user = self.scope["user"]
         self.seen: dict[str, int] = {}

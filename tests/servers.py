@@ -40,6 +40,54 @@ def wait_until_up(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server on port {port} did not start")
 
 
+def migrated_sqlite_site(var_dir: Path, *, demo: bool = False) -> dict[str, str]:
+    """Migrate and seed a SQLite site in `var_dir` for server processes; return their environment."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "district.settings.dev",
+        "DONGNE_VAR_DIR": str(var_dir),
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+    }
+    full_env = {**os.environ, **env}
+    seed = ["seed_district", "--demo"] if demo else ["seed_district"]
+    for command in (["migrate", "--no-input", "-v", "0"], seed):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=full_env,
+            check=True,
+            capture_output=True,
+        )
+    return env
+
+
+def start_uvicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """Start one uvicorn process serving district.asgi on a free port; the caller stops it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "district.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": settings.SECRET_KEY, **env},
+    )
+    try:
+        wait_until_up(port)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, port
+
+
 @contextlib.contextmanager
 def uvicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[int]:
     """Serve district.asgi with uvicorn on a free port with `env` added; yield the port."""
