@@ -66,6 +66,21 @@ class DongChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Page) -> str:
         return local_name(obj)
 
+    def to_python(self, value):
+        """A page id the database could not even hold (`dong=999…9`, `-1`) is an invalid choice, not a 500."""
+        if isinstance(value, str) and value.strip() and not _is_page_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value[:20]},
+            )
+        return super().to_python(value)
+
+
+def _is_page_id(value: str) -> bool:
+    value = value.strip()
+    return value.isascii() and value.isdigit() and 0 < int(value) < 2**31
+
 
 def _dong_choices():
     return live_associations()
