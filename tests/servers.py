@@ -2,9 +2,11 @@
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -159,3 +161,65 @@ class RedisProcess:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class PostgresCluster:
+    """A private PostgreSQL cluster on a free port, so a test can restart it without touching the shared one.
+
+    PostgreSQL refuses to run as root: as root (CI), the cluster belongs to
+    the `postgres` user and every command runs through `runuser`.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.bin = self._find_bin()
+        self.dir = Path(tempfile.mkdtemp(prefix="dongne-pg-"))
+        self.data = self.dir / "data"
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.dir, "postgres", "postgres")
+
+    @staticmethod
+    def _find_bin() -> Path:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        if not found:
+            raise RuntimeError("PostgreSQL server binaries not found")
+        return found[-1].parent
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
+        subprocess.run(
+            [*prefix, str(self.bin / command[0]), *command[1:]],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def _pg_ctl(self, action: str, *extra: str) -> None:
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            *extra,
+            action,
+        )
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+        self._pg_ctl("start", "-o", options)
+
+    def restart(self) -> None:
+        self._pg_ctl("restart", "-m", "fast")
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._pg_ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)

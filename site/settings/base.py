@@ -112,7 +112,15 @@ ASGI_APPLICATION = "district.asgi.application"
 # pool replaces persistent connections, which must stay off under ASGI.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    # Health checks: with the pool, Django 5.2 hands psycopg_pool
+    # `check=ConnectionPool.check_connection`, one empty round trip before a
+    # connection is lent, so one that died with a PostgreSQL restart is replaced
+    # instead of failing a request (tests/site/test_postgres_restart.py).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=0, conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
