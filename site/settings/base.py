@@ -163,11 +163,22 @@ if REDIS_URL:
             },
         }
     }
+    # django-redis (through district.rediscache), not Django's RedisCache,
+    # which raises on a connection error: with Redis down every read is a
+    # miss and every write a no-op, so pages are served uncached, sign-in
+    # works (allauth's rate limits count nothing meanwhile) and the page cache
+    # resumes when Redis is back. Short timeouts keep an unreachable Redis
+    # from stalling requests (tests/site/test_redis_down.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "district.rediscache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dongne",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
 else:
