@@ -31,7 +31,6 @@ from proposals.models import (
     Category,
     Cycle,
     Dimension,
-    Phase,
     Proposal,
     Stage,
     Status,
@@ -615,6 +614,3 @@ def open_data(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="proposals-{cycle.pk}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-__all__ = ["Phase"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from forums.models import Report
+from proposals import services
 from proposals.models import Phase, Proposal, Status
 from tests.proposals.conftest import make_cycle, make_proposal, set_phase
 
@@ -202,3 +203,81 @@ def test_proposals_are_found_by_site_search_but_drafts_are_not(client, author, c
     body = client.get(reverse("search"), {"q": "반려견"}).content.decode()
     assert "반려견 놀이터 조성" in body
     assert "반려견 배변봉투함" not in body
+
+
+def test_implemented_without_completion_date_keeps_what_was_typed(
+    signed_in, leader, author, cycle
+):
+    proposal = make_proposal(author, cycle)
+    services.proposal_advance(actor=leader, proposal=proposal, reason="검토")
+    services.proposal_screen(
+        actor=leader,
+        proposal=proposal,
+        department="도로과",
+        cost_estimate=None,
+        note="",
+        reason="가능",
+    )
+    set_phase(cycle, Phase.SELECTION)
+    services.proposal_decide(
+        actor=leader, proposal=proposal, status=Status.SELECTED, reason="채택"
+    )
+    set_phase(cycle, Phase.IMPLEMENTATION)
+    client = signed_in(leader)
+    assert "Report progress" in client.get(proposal.get_absolute_url()).content.decode()
+    url = reverse("proposals:progress", args=[proposal.pk])
+    data = {
+        "progress-percent": "100",
+        "progress-text": "가로등 설치를 마쳤습니다",
+        "progress-on_date": "2026-11-01",
+        "progress-status": "implemented",
+        "progress-reason": "준공",
+        "progress-completed_on": "",
+        "progress-photo_alt": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "가로등 설치를 마쳤습니다" in response.content.decode()
+    services.proposal_progress(
+        actor=leader,
+        proposal=proposal,
+        percent=10,
+        text="예산 배정",
+        on_date=proposal.cycle.implementation_from,
+        status=Status.FUNDED,
+        reason="배정",
+    )
+    data["progress-completed_on"] = "2026-11-02"
+    assert client.post(url, data).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Status.IMPLEMENTED
+    assert "준공" in client.get(proposal.get_absolute_url()).content.decode()
+
+
+def test_author_edits_and_withdraws(signed_in, author, cycle):
+    proposal = make_proposal(author, cycle)
+    client = signed_in(author)
+    assert client.get(reverse("proposals:edit", args=[proposal.pk])).status_code == 200
+    response = client.post(
+        reverse("proposals:edit", args=[proposal.pk]),
+        form_data(title="놀이터 그늘막 두 개 설치", category="welfare"),
+    )
+    assert response.status_code == 302
+    assert (
+        client.get(reverse("proposals:withdraw", args=[proposal.pk])).status_code == 200
+    )
+    client.post(reverse("proposals:withdraw", args=[proposal.pk]), {"reason": ""})
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.status) == (
+        "놀이터 그늘막 두 개 설치",
+        Status.WITHDRAWN,
+    )
+
+
+def test_leader_closes_the_phase_early_with_a_reason(signed_in, leader, cycle):
+    client = signed_in(leader)
+    url = reverse("proposals:close_phase", args=[cycle.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "예산이 조기에 확정됨"}).status_code == 302
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    assert "예산이 조기에 확정됨" in page
