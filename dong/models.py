@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from district.page_routing import SpecificChildRoutingMixin
 from district.privacy import ViewRestrictionsInOneQueryMixin, public, public_within
+from district.validators import validate_one_line
 from dong.blocks import DongBodyBlock
 
 # Lists load only the columns a list shows: a Wagtail page row has some forty,
@@ -50,7 +51,9 @@ class DongPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page)
     code = models.CharField(
         _("code"), max_length=20, unique=True, validators=[dong_code_validator]
     )
-    name_en = models.CharField(_("English name"), max_length=100)
+    name_en = models.CharField(
+        _("English name"), max_length=100, validators=[validate_one_line]
+    )
     population = models.PositiveIntegerField(
         _("population"),
         null=True,
@@ -62,8 +65,12 @@ class DongPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page)
     )
     introduction = models.TextField(_("introduction"), blank=True)
     body = StreamField(DongBodyBlock(), blank=True, verbose_name=_("body"))
-    office_address = models.CharField(_("office address"), max_length=255, blank=True)
-    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
+    office_address = models.CharField(
+        _("office address"), max_length=255, blank=True, validators=[validate_one_line]
+    )
+    office_hours = models.CharField(
+        _("office hours"), max_length=255, blank=True, validators=[validate_one_line]
+    )
     contact_email = models.EmailField(
         _("office e-mail"),
         blank=True,
@@ -74,6 +81,7 @@ class DongPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page)
         max_length=30,
         blank=True,
         help_text=_("The association office's number, not a person's."),
+        validators=[validate_one_line],
     )
     leaders_group = models.ForeignKey(
         Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL
@@ -153,9 +161,14 @@ class Officer(Orderable):
 
     page = ParentalKey(DongPage, on_delete=models.CASCADE, related_name="officers")
     role = models.CharField(
-        _("role"), max_length=50, help_text=_("e.g. 회장, 부회장, 간사")
+        _("role"),
+        max_length=50,
+        help_text=_("e.g. 회장, 부회장, 간사"),
+        validators=[validate_one_line],
     )
-    display_name = models.CharField(_("name as shown"), max_length=50)
+    display_name = models.CharField(
+        _("name as shown"), max_length=50, validators=[validate_one_line]
+    )
     photo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("photo"),
@@ -180,13 +193,18 @@ class Officer(Orderable):
 
 class Committee(Orderable):
     page = ParentalKey(DongPage, on_delete=models.CASCADE, related_name="committees")
-    name = models.CharField(_("committee"), max_length=100)
-    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    name = models.CharField(
+        _("committee"), max_length=100, validators=[validate_one_line]
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=300, blank=True, validators=[validate_one_line]
+    )
     rhythm = models.CharField(
         _("meets"),
         max_length=100,
         blank=True,
         help_text=_("e.g. monthly, first Monday"),
+        validators=[validate_one_line],
     )
 
     panels = (FieldPanel("name"), FieldPanel("purpose"), FieldPanel("rhythm"))
@@ -226,7 +244,9 @@ class NoticeTag(TaggedItemBase):
 
 class NoticePage(ViewRestrictionsInOneQueryMixin, Page):
     date = models.DateField(_("date"), default=date.today)
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, validators=[validate_one_line]
+    )
     body = RichTextField(
         _("body"),
         features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
@@ -388,6 +408,7 @@ class MinutesPage(ViewRestrictionsInOneQueryMixin, Page):
     def public_list(cls, within: Page | None = None) -> PageQuerySet:
         """`public_in`, loading what a list shows."""
         return cls.public_in(within).only(*MINUTES_LIST_FIELDS)
+
     subpage_types = ()
 
     class Meta:

@@ -1,5 +1,9 @@
 """iCalendar files and feeds (RFC 5545) built with icalendar: stable UID, DTSTAMP, TZID Asia/Seoul with VTIMEZONE, RRULE, cancellations.
 
+Names and one-line properties go through `district.validators.one_line`:
+icalendar refuses a calendar name with a line break, and rows stored before
+the model refused control characters must not break the feed.
+
 An event (its own .ics, a board's feed) is one VEVENT: a repeating event
 carries its RRULE, and its cancelled dates are EXDATEs. A resident's "my
 events" feed lists the dates they signed up for, one VEVENT each.
@@ -16,6 +20,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
+from district.validators import one_line
 from events.models import RSVP, Event, EventStatus, RSVPStatus
 from forums.models import Board
 
@@ -27,19 +32,21 @@ def _calendar(name: str) -> Calendar:
     calendar.add("prodid", "-//Dongne//Resident self-government network//KO")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 
 
 def _fill(item: VEvent, event: Event, request: HttpRequest) -> None:
     item.add("dtstamp", datetime.now(UTC))
-    item.add("summary", event.title)
+    item.add("summary", one_line(event.title))
     if event.description:
         item.add("description", event.description)
-    where = ", ".join(part for part in (event.location_name, event.address) if part)
+    where = ", ".join(
+        one_line(part) for part in (event.location_name, event.address) if part
+    )
     if where or event.online_url:
-        item.add("location", where or event.online_url)
+        item.add("location", where or one_line(event.online_url))
     item.add("url", request.build_absolute_uri(event.get_absolute_url()))
 
 
@@ -95,7 +102,7 @@ def occurrences_ics(
             _fill(item, event, request)
             if rsvp.status == RSVPStatus.WAITLISTED:
                 waiting = _("waiting list")
-                item["summary"] = f"{event.title} ({waiting})"
+                item["summary"] = f"{one_line(event.title)} ({waiting})"
             item.add("dtstart", occurrence.starts_at.astimezone(SEOUL))
             item.add("dtend", occurrence.ends_at.astimezone(SEOUL))
             if occurrence.called_off:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from district.forms import DongChoiceField
+from district.validators import validate_one_line
 from dong.models import DongPage
 from events.models import ORGANISER_FIELDS, Event
 from events.recurrence import MAX_OCCURRENCES
@@ -43,7 +44,9 @@ REPEATS = {
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = forms.CharField(
+        label=_("Title"), max_length=150, validators=[validate_one_line]
+    )
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -84,11 +87,13 @@ class EventForm(forms.Form):
         required=False,
         max_length=150,
         help_text=_("e.g. 역삼1동 주민센터 3층 강당"),
+        validators=[validate_one_line],
     )
     address = forms.CharField(
         label=pgettext_lazy("street address", "Address"),
         required=False,
         max_length=255,
+        validators=[validate_one_line],
     )
     map_url = forms.URLField(label=_("Map link"), required=False, assume_scheme="https")
     online_url = forms.URLField(
@@ -102,6 +107,7 @@ class EventForm(forms.Form):
         required=False,
         max_length=60,
         help_text=_("e.g. 한국어, English"),
+        validators=[validate_one_line],
     )
     tags = TagsField(help_text=_("Separate tags with commas, e.g. 어르신, 건강"))
     capacity = forms.IntegerField(

@@ -10,6 +10,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 
+from district.validators import validate_one_line
 from events.recurrence import RecurrenceError, describe, validate_rule
 
 
@@ -68,19 +69,28 @@ class Event(ClusterableModel):
     board = models.ForeignKey(
         "forums.Board", on_delete=models.PROTECT, related_name="events"
     )
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[validate_one_line])
     description = models.TextField(_("description"), blank=True)
     description_html = models.TextField(editable=False, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    location_name = models.CharField(_("place"), max_length=150, blank=True)
+    location_name = models.CharField(
+        _("place"), max_length=150, blank=True, validators=[validate_one_line]
+    )
     address = models.CharField(
-        pgettext_lazy("street address", "address"), max_length=255, blank=True
+        pgettext_lazy("street address", "address"),
+        max_length=255,
+        blank=True,
+        validators=[validate_one_line],
     )
     map_url = models.URLField(_("map link"), blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     languages = models.CharField(
-        _("languages spoken"), max_length=60, blank=True, help_text=_("e.g. ko, en")
+        _("languages spoken"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. ko, en"),
+        validators=[validate_one_line],
     )
     tags = ClusterTaggableManager(through=EventTag, blank=True, verbose_name=_("tags"))
     capacity = models.PositiveIntegerField(

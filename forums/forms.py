@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
+from district.validators import validate_one_line
 from forums.models import Board, ReportReason
 
 
@@ -42,7 +43,9 @@ class TagsField(TagField):
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = forms.CharField(
+        label=_("Title"), max_length=150, validators=[validate_one_line]
+    )
     tags = TagsField()
     body = BodyField()
 

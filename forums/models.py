@@ -12,6 +12,7 @@ from taggit.models import TaggedItemBase
 from wagtail.search import index
 
 from district.models import AppendOnlyModel
+from district.validators import validate_one_line
 
 
 class Audience(models.TextChoices):
@@ -33,12 +34,16 @@ class Board(models.Model):
     boards; a district-wide audience board has a facilitators' group.
     """
 
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_one_line])
+    name_en = models.CharField(
+        _("English name"), max_length=100, blank=True, validators=[validate_one_line]
+    )
     slug = models.SlugField(
         _("address"), max_length=60, unique=True, validators=[ascii_slug]
     )
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[validate_one_line]
+    )
     dong = models.ForeignKey(
         "dong.DongPage",
         verbose_name=_("association"),
@@ -97,7 +102,7 @@ class ThreadTag(TaggedItemBase):
 
 class Thread(index.Indexed, ClusterableModel):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="threads")
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[validate_one_line])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
     )

@@ -4,6 +4,7 @@ from typing import Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,13 @@ from wagtail.models import Page
 
 from district.associations import live_associations, local_name
 from district.models import Profile, display_name_validator
+from district.names import (
+    invisible_characters,
+    is_reserved,
+    skeleton,
+    skeleton_upper,
+    visible_length,
+)
 from district.ratelimit import RateLimited, wants_json
 
 T = TypeVar("T")
@@ -127,16 +135,43 @@ class SignupForm(forms.Form):
 
 
 def clean_display_name(value: str, *, exclude_user_id: int | None = None) -> str:
+    """The one check for display names (sign-up and profile).
+
+    Refused: invisible characters (a name that renders blank, or hides
+    something), fewer than 2 visible characters, a reserved name
+    (RESERVED_DISPLAY_NAMES) or another resident's name, in any case and in
+    look-alike letters (`district.names.skeleton`: a Cyrillic `ѕ` in "ѕtaff").
+    """
+    if invisible_characters(value):
+        raise forms.ValidationError(
+            _("Please remove the invisible characters from your display name."),
+            code="invisible",
+        )
     value = " ".join(value.split())
-    if len(value) < 2:
+    if visible_length(value) < 2:
         raise forms.ValidationError(_("Please use at least 2 characters."))
     display_name_validator(value)
-    taken = Profile.objects.filter(display_name__iexact=value)
+    if is_reserved(value):
+        raise forms.ValidationError(
+            _("This name is reserved for the site's staff. Please choose another."),
+            code="reserved",
+        )
+    others = Profile.objects.all()
     if exclude_user_id is not None:
-        taken = taken.exclude(user_id=exclude_user_id)
-    if taken.exists():
+        others = others.exclude(user_id=exclude_user_id)
+    if others.filter(display_name__iexact=value).exists():
         raise forms.ValidationError(
             _("This display name is already taken. Please choose another.")
+        )
+    if others.filter(
+        Q(display_name_skeleton=skeleton(value))
+        | Q(display_name_skeleton_upper=skeleton_upper(value))
+    ).exists():
+        raise forms.ValidationError(
+            _(
+                "This display name looks too much like another resident's. Please choose another."
+            ),
+            code="lookalike",
         )
     return value
 

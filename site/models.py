@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from district.names import skeleton, skeleton_upper
 from district.page_routing import SpecificChildRoutingMixin
 from district.privacy import ViewRestrictionsInOneQueryMixin
 
@@ -93,6 +94,12 @@ class Profile(models.Model):
             "Declared by you; used only to check who may vote or sign up. Empty: not declared."
         ),
     )
+    display_name_skeleton = models.CharField(
+        max_length=120, blank=True, db_index=True, editable=False
+    )
+    display_name_skeleton_upper = models.CharField(
+        max_length=120, blank=True, db_index=True, editable=False
+    )
     email_notifications = models.BooleanField(
         _("e-mail me notifications I have not seen"),
         default=True,
@@ -111,6 +118,19 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs) -> None:
+        # What the name looks like (district.names), stored beside it so a look-alike is one indexed query away.
+        self.display_name_skeleton = skeleton(self.display_name)[:120]
+        self.display_name_skeleton_upper = skeleton_upper(self.display_name)[:120]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "display_name_skeleton",
+                "display_name_skeleton_upper",
+            }
+        super().save(*args, **kwargs)
 
 
 class AppendOnlyError(RuntimeError):

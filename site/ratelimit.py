@@ -123,6 +123,8 @@ def rate_limit(action: str, *, user=None, request: HttpRequest | None = None) ->
             except ValueError:  # expired between add and incr
                 cache.add(key, 1, rule.seconds)
                 count = 1
+            if count is None:  # a cache that swallows its errors (django-redis)
+                return
             if count > rule.count:
                 started = cache.get(key + ":t") or now
                 retry_after = max(retry_after, math.ceil(started + rule.seconds - now))

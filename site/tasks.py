@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from district.models import Notification
+from district.validators import one_line
 
 
 @task(queue_name="email")
@@ -30,9 +31,11 @@ def notification_email(notification_id: int) -> bool:
             + (notification.url or "/notifications/"),
             "settings_url": settings.WAGTAILADMIN_BASE_URL + "/accounts/profile/",
         }
-        subject = render_to_string(
-            "district/email/notification_subject.txt", context
-        ).strip()
+        # A subject is one header line: text from residents (titles, names) must not break it.
+        subject = one_line(
+            render_to_string("district/email/notification_subject.txt", context),
+            max_length=200,
+        )
         body = render_to_string("district/email/notification_body.txt", context)
     send_mail(subject, body, None, [notification.user.email])
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())

@@ -12,6 +12,7 @@ from district.markup import mentioned_names, render_markdown
 from district.models import Profile, display_name
 from district.ratelimit import rate_limit
 from district.services import notification_create
+from district.validators import validate_one_line
 from forums import permissions
 from forums.models import Board, Post, PostRevision, Reaction, ReactionKind, Thread
 from forums.selectors import reaction_counts
@@ -103,6 +104,10 @@ def thread_create(
     title = " ".join(title.split())
     if len(title) < 2:
         raise ValidationError({"title": _("Please give the thread a title.")})
+    try:
+        validate_one_line(title)
+    except ValidationError as error:
+        raise ValidationError({"title": error.messages}) from None
     body = check_body(body)
     if enforce_limits:
         check_posting_limits(author, board, body)

@@ -231,6 +231,23 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Display names nobody may take, nor anything that looks like them
+# (district.names.skeleton: case, look-alike letters and invisible characters
+# do not make a difference).
+RESERVED_DISPLAY_NAMES = [
+    "admin",
+    "administrator",
+    "staff",
+    "moderator",
+    "system",
+    "dongne",
+    "관리자",
+    "운영자",
+    "운영진",
+    "운영팀",
+    "구청",
+    "동네",
+]
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
