@@ -7,6 +7,8 @@
   through becomes HTTP 429 with `Retry-After` and the message as JSON for
   clients that are not a browser page, and the message plus a redirect back
   for browsers.
+- `AdminAccessMiddleware`: a signed-in resident without CMS access gets a
+  403 page in the site's shell instead of a redirect loop.
 """
 
 import re
@@ -15,7 +17,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from district.ratelimit import RateLimited, wants_json
@@ -85,3 +88,30 @@ def rate_limited_response(request: HttpRequest, error: RateLimited) -> HttpRespo
         response = redirect(back)
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+class AdminAccessMiddleware:
+    """A signed-in resident who opens the CMS gets a plain "no access" page (403), not a sign-in loop.
+
+    Wagtail sends a signed-in user without `wagtailadmin.access_admin` to the
+    sign-in page, which sends a signed-in user back: an endless redirect.
+    Anonymous visitors still go to the sign-in page as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path.startswith(_admin_prefix())
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            return render(request, "district/admin_no_access.html", status=403)
+        return self.get_response(request)
+
+
+def _admin_prefix() -> str:
+    return reverse("wagtailadmin_home")
