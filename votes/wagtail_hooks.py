@@ -137,27 +137,33 @@ class QuestionForm(WagtailAdminModelForm):
                 )
                 form.fields["title"].required = False
 
-    def clean(self):
-        cleaned = super().clean()
+    def is_valid(self) -> bool:
+        """After the item forms are cleaned: fill a picked item's title, summary and link from its source."""
+        valid = super().is_valid()
         formset = self.formsets.get("items")
         for form in formset.forms if formset is not None else []:
             data = getattr(form, "cleaned_data", None) or {}
-            if data.get("DELETE"):
+            if not data or data.get("DELETE"):
                 continue
             key = data.get("source_key")
             if key and not data.get("title"):
                 choice = getattr(self, "_sources", {}).get(key)
                 if choice is None:
                     form.add_error("source_key", _("This item is no longer available."))
+                    valid = False
                     continue
-                form.instance.title = choice.title
-                form.instance.summary = form.instance.summary or choice.summary
-                form.instance.url = form.instance.url or choice.url
-            elif not data.get("title") and data:
+                # The item's instance was built during validation: fill both.
+                data["title"] = form.instance.title = choice.title
+                data["summary"] = form.instance.summary = (
+                    data.get("summary") or choice.summary
+                )
+                data["url"] = form.instance.url = data.get("url") or choice.url
+            elif not data.get("title"):
                 form.add_error(
                     "title", _("Type a title or pick an item from the site.")
                 )
-        return cleaned
+                valid = False
+        return valid
 
 
 class LeadersIndexView(generic.IndexView):

@@ -56,3 +56,55 @@ def test_leader_add_form_offers_only_own_association(client, leader, dong, other
 def test_resident_has_no_votes_admin(client, resident, ballots):
     client.force_login(resident)
     assert client.get(reverse("ballots:index")).status_code in (302, 403)
+
+
+def test_leader_adds_a_question_with_an_item_picked_from_a_registered_source(
+    client, leader, dong
+):
+    from votes import registry
+
+    draft = make_ballot(leader, dong, publish=False, title="초안 투표")
+
+    def source(ballot):
+        return [
+            registry.ItemChoice(
+                "proposal:9", "골목 정원", "화단을 가꿔요", "/proposals/9/"
+            )
+        ]
+
+    registry.register_item_source("test-admin", source)
+    try:
+        client.force_login(leader)
+        response = client.post(
+            reverse("ballot_questions:add"),
+            {
+                "ballot": draft.pk,
+                "position": 5,
+                "text": "골목 정원에 찬성하십니까?",
+                "kind": "yes_no",
+                "max_picks": 1,
+                "winners": 1,
+                "quorum": 0,
+                "items-TOTAL_FORMS": 1,
+                "items-INITIAL_FORMS": 0,
+                "items-MIN_NUM_FORMS": 0,
+                "items-MAX_NUM_FORMS": 1000,
+                "items-0-source_key": "proposal:9",
+                "items-0-title": "",
+                "items-0-summary": "",
+                "items-0-url": "",
+                "items-0-ORDER": 1,
+                "items-0-id": "",
+            },
+        )
+    finally:
+        registry._item_sources.pop("test-admin")
+    assert response.status_code == 302, (
+        response.context["form"].errors if response.context else response
+    )
+    item = draft.questions.get(position=5).items.get()
+    assert (item.title, item.source_key, item.url) == (
+        "골목 정원",
+        "proposal:9",
+        "/proposals/9/",
+    )

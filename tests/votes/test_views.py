@@ -75,7 +75,7 @@ def test_too_many_picks_show_a_linked_error_and_keep_what_was_typed(
     assert not Participation.objects.exists() and not Choice.objects.exists()
 
 
-def test_missing_consent_is_refused_in_the_voters_language(
+def test_vote_without_consent_is_refused_and_nothing_recorded(
     client, ballot, resident, dong
 ):
     client.force_login(resident)
