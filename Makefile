@@ -31,10 +31,9 @@ makemessages: install
 
 run: messages
 	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py seed_district --demo
-	@echo "Serving http://$(HOST):$(PORT)/ (HTTP and WebSocket; background jobs in the same terminal). Ctrl-C stops."
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/python manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	$(BIN)/python manage.py seed_district --demo --url http://$(HOST):$(PORT)
+	@echo "Serving http://$(HOST):$(PORT)/ (HTTP and WebSocket; background jobs log to var/worker.log). Ctrl-C stops."
+	@$(BIN)/python manage.py serve -- \
 	  $(BIN)/uvicorn district.asgi:application --host $(HOST) --port $(PORT) --reload \
 	    --reload-dir site --reload-dir dong --reload-dir forums --reload-dir events --reload-dir votes --reload-dir proposals --reload-dir templates
 

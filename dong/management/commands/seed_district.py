@@ -1,8 +1,14 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from modelsearch.tasks import insert_or_update_object_task
+from wagtail.tasks import update_reference_index_task
 
 from dong.demo import ADMIN_EMAIL, STAFF_EMAIL, demo_password, demo_seed
 from dong.demo_content import dong_demo_seed
@@ -29,9 +35,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo", action="store_true", help="also add demo accounts and sample text"
         )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="where the site will be served, for the sign-in hint",
+        )
 
     @no_translations
-    def handle(self, *args, file: Path, demo: bool, **options):
+    def handle(self, *args, file: Path, demo: bool, url: str = "", **options):
+        started = timezone.now()
         try:
             entries = load_district_file(file)
         except DistrictFileError as error:
@@ -96,8 +108,31 @@ class Command(BaseCommand):
                 f"  District staff: {STAFF_EMAIL}, leaders: leader.<slug>@example.org,\n"
                 f"  facilitators: facilitator.<youth|seniors|foreign-residents>@example.org,\n"
                 f"  residents: resident1.<slug>@example.org (all with the same password)\n"
-                f"  Sign in at http://127.0.0.1:8000/accounts/login/ ; the CMS is at /admin/\n"
+                f"  Sign in at {url.rstrip('/')}/accounts/login/ ; the CMS is at /admin/\n"
             )
+        self._index_now(since=started)
+
+    def _index_now(self, *, since) -> None:
+        """Build the search and reference indexes now, in bulk, so the site is
+        ready when it answers instead of a worker draining one task per saved
+        object (~2,000 after a demo seed, with SQLite "database is locked"
+        meanwhile). The per-object tasks this run queued are dropped first:
+        the rebuild that follows covers them, and anything saved later queues
+        its own."""
+        if apps.is_installed("django_tasks_db"):
+            from django_tasks_db.models import DBTaskResult
+
+            DBTaskResult.objects.filter(
+                status=TaskResultStatus.READY,
+                enqueued_at__gte=since,
+                task_path__in=[
+                    insert_or_update_object_task.module_path,
+                    update_reference_index_task.module_path,
+                ],
+            ).delete()
+        call_command("update_index", verbosity=0, stdout=self.stdout)
+        call_command("rebuild_references_index", verbosity=0, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Search and reference indexes built"))
 
     def _progress(self, number: int, total: int, name: str) -> None:
         self.stdout.write(f"  [{number:>2}/{total}] {name}")
