@@ -8,10 +8,13 @@ class ForumsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from forums import slots  # noqa: F401  (registers the pages' slots)
         from district.live import register_topic
         from district.models import register_notification_kind
-        from forums import notifications, permissions
+        from forums import (
+            notifications,
+            permissions,
+            slots,  # noqa: F401  (registers the pages' slots)
+        )
 
         register_topic("thread", permissions.can_subscribe_thread)
         register_topic("board", permissions.can_subscribe_board)

@@ -87,11 +87,13 @@ def test_a_nested_block_that_fails_takes_its_broadcasts_with_it():
 def test_nothing_is_logged_or_sent_when_the_transaction_rolls_back(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with live.atomic():
-                live.publish("thread:903", "lost")
-                raise RuntimeError("crash before commit")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        live.atomic(),
+    ):
+        live.publish("thread:903", "lost")
+        raise RuntimeError("crash before commit")
     assert _log("thread:903") == []
     assert callbacks == []
 
