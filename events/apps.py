@@ -8,12 +8,16 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from events import slots  # noqa: F401  (registers the pages' slots)
         from district.live import register_topic
         from district.models import register_notification_kind
-        from events import notifications
+        from events import (
+            notifications,
+            search,
+            slots,  # noqa: F401  (registers the pages' slots)
+        )
         from events.permissions import can_follow_event
 
         register_topic("event", can_follow_event)
+        search.register()
         for kind in notifications.KINDS:
             register_notification_kind(kind, getattr(notifications, kind))

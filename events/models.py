@@ -9,6 +9,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
+from wagtail.search import index
 
 from district.validators import validate_one_line
 from events.recurrence import RecurrenceError, describe, validate_rule
@@ -58,7 +59,7 @@ class EventTag(TaggedItemBase):
     )
 
 
-class Event(ClusterableModel):
+class Event(index.Indexed, ClusterableModel):
     """A meeting, programme or gathering announced on a board (the board gives its dong and audience).
 
     A recurring event (weekly senior tea) has an RRULE with an end (COUNT or
@@ -143,6 +144,16 @@ class Event(ClusterableModel):
         related_name="event",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # What a reader sees on the event page; who may find it is `events.search`.
+    search_fields = (
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("description"),
+        index.SearchField("location_name"),
+        index.FilterField("review_state"),
+        index.FilterField("status"),
+    )
 
     class Meta:
         ordering = ("starts_at", "id")

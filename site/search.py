@@ -116,6 +116,7 @@ class Hit:
 
 _sources: list[SearchSource[Any]] = []
 _dong_choices: list[Callable[[], Sequence[DongChoice]]] = []
+_demotions: dict[type[models.Model], Callable[[], QuerySet[Any]]] = {}
 
 
 def register_search_source(
@@ -130,6 +131,18 @@ def register_search_source(
         raise TypeError(f"{model.__name__}: search sources need integer keys")
     _sources[:] = [s for s in _sources if s.model is not model]
     _sources.append(SearchSource(model, visible, dong, describe))
+
+
+def register_search_demotion(model: type[M], rows: Callable[[], QuerySet[M]]) -> None:
+    """Rank `rows()` of `model` after every other hit (call from AppConfig.ready()).
+
+    For copies made automatically: the discussion thread an app opens for
+    its own item (an event, a proposal) repeats that item's title and text,
+    and the item has its own result. Another app may register for a lower
+    app's model; a model's registrations are combined.
+    """
+    previous = _demotions.get(model)
+    _demotions[model] = (lambda: previous() | rows()) if previous else rows
 
 
 def register_dong_choices(provider: Callable[[], Sequence[DongChoice]]) -> None:
@@ -209,8 +222,9 @@ def matching(
 ) -> QuerySet[IndexEntry]:
     """Index rows holding every term that `reader` may see (in `dong`, if given), best first.
 
-    Entries whose title holds every term come first, then the most recently
-    indexed; at most `limit`, counted after visibility and association.
+    Copies registered with `register_search_demotion` come last; before them,
+    entries whose title holds every term, then the most recently indexed; at
+    most `limit`, counted after visibility and association.
     """
     title, body = _columns()
     entries = IndexEntry.objects.all()
@@ -224,10 +238,27 @@ def matching(
         default=Value(0),
         output_field=models.IntegerField(),
     )
+    demoted = Q()
+    for model, rows in _demotions.items():
+        same_row = rows().filter(
+            pk=Cast(OuterRef("object_id"), models.BigIntegerField())
+        )
+        demoted |= Q(
+            content_type_id__in=get_descendants_content_types_pks(model)
+        ) & Exists(same_row)
+    is_demoted = (
+        Case(
+            When(demoted, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        if _demotions
+        else Value(0, output_field=models.IntegerField())
+    )
     return (
         entries.filter(visible)
-        .annotate(in_title=in_title)
-        .order_by("-in_title", "-pk")
+        .annotate(in_title=in_title, demoted=is_demoted)
+        .order_by("demoted", "-in_title", "-pk")
         .values_list("content_type_id", "object_id", title, body)[:limit]
     )
 

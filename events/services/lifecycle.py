@@ -147,6 +147,10 @@ def event_propose(
         return event_create(organiser=proposer, board=board, tags=tags, **fields)
     if not permissions.can_propose(proposer, board):
         raise PermissionDenied
+    starts_at = fields.get("starts_at")
+    if starts_at is not None and starts_at <= timezone.now():
+        # Organisers may record an event after the fact; a suggestion is for what comes.
+        raise ValidationError({"starts_at": _("Choose a time in the future.")})
     rate_limit("event_propose", user=proposer)
     event = _new_event(
         board=board,
