@@ -34,7 +34,7 @@ run: messages
 	$(BIN)/python manage.py seed_district --demo --url http://$(HOST):$(PORT)
 	@echo "Serving http://$(HOST):$(PORT)/ (HTTP and WebSocket; background jobs log to var/worker.log). Ctrl-C stops."
 	@$(BIN)/python manage.py serve -- \
-	  $(BIN)/uvicorn district.asgi:application --host $(HOST) --port $(PORT) --reload \
+	  $(BIN)/uvicorn district.asgi:application --host $(HOST) --port $(PORT) --ws-max-size 65536 --reload \
 	    --reload-dir site --reload-dir dong --reload-dir forums --reload-dir events --reload-dir votes --reload-dir proposals --reload-dir templates
 
 test: messages

@@ -197,6 +197,8 @@ class Servers:
             "127.0.0.1",
             "--port",
             str(port),
+            "--ws-max-size",
+            "65536",  # as the project serves (district.consumers.SERVER_MAX_FRAME_BYTES)
             "--log-level",
             "warning",
             "--lifespan",

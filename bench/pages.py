@@ -100,6 +100,8 @@ def serve(kind: str, env: dict, port: int, cache_seconds: int) -> subprocess.Pop
             "district.asgi:application",
             "--port",
             str(port),
+            "--ws-max-size",
+            "65536",
             "--workers",
             "2",
             "--log-level",

@@ -4,11 +4,15 @@ Protocol: docs/live.md.
 """
 
 import json
+import logging
 import time
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
 
 from district import live
 from district.live.hub import get_hub
@@ -20,7 +24,48 @@ BURST = 30
 CLOSE_AFTER_STRIKES = 50
 CLOSE_SIGNED_OUT = 4001
 CLOSE_ABUSE = 4008
+CLOSE_TOO_MANY_SOCKETS = 4029
+# uvicorn refuses (closes with 1009) any frame above this before reading it
+# whole: `--ws-max-size` where the project starts uvicorn. Frames between
+# MAX_FRAME_BYTES and this get the "too_large" error and the socket stays open.
+SERVER_MAX_FRAME_BYTES = 65_536
 ENCODED = "_encoded_frame"
+SOCKET_COUNT_SECONDS = 6 * 60 * 60
+logger = logging.getLogger(__name__)
+
+
+def _sockets_key(user_id: int) -> str:
+    return f"live:sockets:{user_id}"
+
+
+def _socket_slot_take(user_id: int) -> bool:
+    """Count one more open socket for the account; False (and not counted) past LIVE_MAX_SOCKETS_PER_USER.
+
+    The count lives in the cache (Redis in production: shared by every server
+    process) and expires SOCKET_COUNT_SECONDS after the account's last new
+    socket, so a crashed process's sockets are forgotten in time. A cache
+    that cannot be reached allows the socket.
+    """
+    limit = settings.LIVE_MAX_SOCKETS_PER_USER
+    key = _sockets_key(user_id)
+    try:
+        cache.add(key, 0, SOCKET_COUNT_SECONDS)
+        count = cache.incr(key)
+        cache.touch(key, SOCKET_COUNT_SECONDS)
+        if count is not None and count > limit:
+            cache.decr(key)
+            return False
+    except Exception:  # noqa: BLE001 - the cache is down: allow
+        return True
+    return True
+
+
+def _socket_slot_release(user_id: int) -> None:
+    try:
+        if (cache.decr(_sockets_key(user_id)) or 0) < 0:
+            cache.delete(_sockets_key(user_id))
+    except Exception:  # noqa: BLE001 - expired or unreachable: nothing to release
+        logger.debug("socket count for user %s already gone", user_id)
 
 
 def _authorise_and_read(
@@ -57,11 +102,20 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.refilled = time.monotonic()
         self.strikes = 0
         self.hub = get_hub()
+        self.holds_slot = False
         await self.accept()
         if self.user.is_authenticated:
+            if not await sync_to_async(_socket_slot_take)(self.user.pk):
+                await self.send_error("too_many_sockets")
+                await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+                return
+            self.holds_slot = True
             await self.subscribe(live.user_topic(self.user.pk), None)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "holds_slot", False):
+            self.holds_slot = False
+            await sync_to_async(_socket_slot_release)(self.user.pk)
         for topic in list(self.seen) + list(self.syncing):
             await self.hub.leave(topic, self)
 

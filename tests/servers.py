@@ -76,6 +76,8 @@ def start_uvicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
             "127.0.0.1",
             "--port",
             str(port),
+            "--ws-max-size",
+            "65536",  # district.consumers.SERVER_MAX_FRAME_BYTES
             "--log-level",
             "warning",
         ],
@@ -105,6 +107,8 @@ def uvicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[int]:
             "127.0.0.1",
             "--port",
             str(port),
+            "--ws-max-size",
+            "65536",  # district.consumers.SERVER_MAX_FRAME_BYTES
         ]
         + (["--workers", str(workers)] if workers > 1 else [])
         + ["--log-level", "warning"],

@@ -70,6 +70,7 @@ function connect() {
   socket.addEventListener("close", (event) => {
     document.documentElement.dataset.live = "closed";
     if (event.code === 4001) return; // signed out elsewhere
+    if (event.code === 4029) return; // too many tabs open: this one stays without live updates
     const ceiling = Math.min(30000, 500 * 2 ** attempt);
     attempt += 1;
     window.setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
