@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from district import admin_boundaries, notification_views, views
+from district import admin_boundaries, csp, notification_views, views
 from district.api import api_router
 
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("search/", views.search_view, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", csp.csp_report, name="csp_report"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
     path(

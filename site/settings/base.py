@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "district.csp.PolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -371,6 +372,67 @@ LIVE_EVENT_RETENTION_DAYS = 7
 # Open /ws/live/ sockets one account may hold at once, across every server
 # process (a browser opens one per tab); the next is closed with code 4029.
 LIVE_MAX_SOCKETS_PER_USER = 20
+
+# Content-Security-Policy (django-csp, through district.csp). The public site
+# runs no inline script or style, so 'self' is all it allows; Wagtail's admin
+# (/admin/, signed-in editors only) gets DONGNE_ADMIN_CSP, which adds the
+# inline script and style, blob: previews and same-origin frames it needs.
+# Violations go to /csp-report/ and the "district.csp" log. Signing in with
+# Kakao or Naver, when configured, needs their hosts in "form-action".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report/"],
+    }
+}
+DONGNE_ADMIN_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],  # the page editor's live preview
+}
+DONGNE_CSP_REPORT_MAX_BYTES = 8 * 1024
+DONGNE_CSP_REPORT_LOG_PER_MINUTE = 60
+# Browser features the site never uses are off for it and anything it embeds
+# (only names Chromium knows: an unknown one is a console error on every page).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Editors' avatars are not fetched from Gravatar: no e-mail hash leaves the site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,
