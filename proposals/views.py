@@ -550,7 +550,10 @@ def dashboard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse
         {
             "dimension": b.dimension,
             "title": Dimension(b.dimension).label,
-            "rows": b.rows,
+            "rows": [
+                {**r, "shown": {k: percent(v) for k, v in r["rates"].items()}}
+                for r in b.rows
+            ],
             "chart": bar_chart(
                 [
                     (

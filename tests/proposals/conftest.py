@@ -118,3 +118,12 @@ def proposal(author, cycle):
 
 def supporters(make_user, count: int) -> list:
     return [make_user() for _ in range(count)]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the source language); pages in other languages are tested apart."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -28,7 +28,16 @@ def funnel(cycle, dimension="all", value=""):
 def test_submitting_opens_a_thread_on_the_general_board_and_counts_it(proposal, dong):
     assert proposal.status == Status.SUBMITTED
     assert proposal.thread.board.dong_id == dong.pk
-    assert proposal.language == "ko"
+    assert proposal.language == "en"  # the interface language at submission
+
+
+def test_the_submission_language_is_stored_and_counted(author, cycle):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        proposal = make_proposal(author, cycle)
+    assert proposal.language == "vi"
+    assert funnel(cycle, "language", "vi") == {Stage.SUBMITTED: 1}
     assert funnel(proposal.cycle) == {Stage.SUBMITTED: 1}
     assert proposal.history.get().kind == ChangeKind.SUBMITTED
 

@@ -21,6 +21,9 @@ def png_bytes() -> bytes:
 def signed_in(client):
     def sign_in(user):
         client.force_login(user)
+        client.cookies["django_language"] = (
+            "en"  # the messages asserted below are the English ones
+        )
         return client
 
     return sign_in

@@ -10,7 +10,8 @@ function showCounts(data) {
   const changed = count.textContent !== String(data.supports);
   count.textContent = String(data.supports);
   if (meter && data.threshold) {
-    meter.style.width = `${Math.min(100, Math.round((100 * data.supports) / data.threshold))}%`;
+    meter.max = data.threshold;
+    meter.value = Math.min(data.supports, data.threshold);
   }
   if (changed && announcer) announce(`${announcer.dataset.label}: ${data.supports}`);
 }
