@@ -28,7 +28,8 @@ def post_payload(post: Post) -> dict:
         "author_id": post.author_id,
         "author": display_name(post.author),
         "html": post.body_html,
-        "created_at": post.created_at.isoformat(),
+        # Whole seconds: pages put it in <time datetime>, where six-digit fractions are invalid.
+        "created_at": post.created_at.replace(microsecond=0).isoformat(),
         "quote_of": post.quote_of_id,
     }
 

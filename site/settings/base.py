@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "district.context_processors.site_shell",
             ],
+            # `|isotime` (machine-readable <time datetime>) in every template.
+            "builtins": ["district.templatetags.dongne"],
         },
     },
 ]

@@ -1,4 +1,7 @@
+import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext
 from wagtail.models import Page
 
@@ -6,6 +9,23 @@ from district.privacy import routed_ancestors
 from district.slots import render_slot
 
 register = template.Library()
+
+
+@register.filter
+def isotime(value) -> str:
+    """A machine-readable `<time datetime>`: `2026-11-30T14:00:00+09:00`, or `2026-11-30` for a date.
+
+    Django's `|date:'c'` writes microseconds (`…T14:00:00.123456+09:00`),
+    which HTML's datetime syntax does not allow. Built in (settings'
+    TEMPLATES builtins): every template may use it without `{% load %}`.
+    """
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
 
 
 @register.filter
