@@ -1,13 +1,16 @@
 """RSS and Atom feeds of notices: one per association and one for the whole district."""
 
+from datetime import datetime, time
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from dong.models import DongPage
-from dong.selectors import public_notices
+from dong.selectors import public_notices, with_dong_titles
 
 
 class NoticeFeed(Feed):
@@ -25,11 +28,15 @@ class NoticeFeed(Feed):
     def link(self, obj):
         return obj.url if obj else "/"
 
+    def author_name(self, obj):
+        # Atom requires an author (RFC 4287, 4.1.1): the association, or the district.
+        return obj.title if obj else settings.DISTRICT_NAME
+
     def description(self, obj):
         return _("News and notices of the resident self-government associations")
 
     def items(self, obj):
-        return public_notices(obj)[:30]
+        return with_dong_titles(list(public_notices(obj)[:30]))
 
     def item_title(self, item):
         return item.title
@@ -41,7 +48,17 @@ class NoticeFeed(Feed):
         return item.url
 
     def item_pubdate(self, item):
-        return item.first_published_at
+        """The date the notice page shows (its `date`, at the start of that day in Seoul)."""
+        return timezone.make_aware(datetime.combine(item.date, time.min))
+
+    def item_updateddate(self, item):
+        """When it last changed: a later edit, else its own date."""
+        published = self.item_pubdate(item)
+        edited = item.last_published_at
+        return max(published, edited) if edited else published
+
+    def item_author_name(self, item):
+        return getattr(item, "dong_title", "") or None
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

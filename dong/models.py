@@ -210,6 +210,27 @@ class Committee(Orderable):
     panels = (FieldPanel("name"), FieldPanel("purpose"), FieldPanel("rhythm"))
 
 
+def _list_and_neighbours(page: Page, model: type[Page], field: str) -> dict:
+    """The list a notice or minutes page belongs to, and its older and newer
+    live, public siblings (by `field`, then id), for the links under the text."""
+    parent = page.get_parent()
+    siblings = public_within(parent, model.objects.live().child_of(parent)).only(
+        "title", "url_path", field
+    )
+    value = getattr(page, field)
+    before = models.Q(**{f"{field}__lt": value}) | models.Q(
+        **{field: value, "pk__lt": page.pk}
+    )
+    after = models.Q(**{f"{field}__gt": value}) | models.Q(
+        **{field: value, "pk__gt": page.pk}
+    )
+    return {
+        "list_url": parent.url,
+        "older": siblings.filter(before).order_by(f"-{field}", "-pk").first(),
+        "newer": siblings.filter(after).order_by(field, "pk").first(),
+    }
+
+
 class NoticeIndexPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page):
     """An association's news and notices, newest first; pinned notices on top."""
 
@@ -310,6 +331,7 @@ class NoticePage(ViewRestrictionsInOneQueryMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["attachments"] = list(self.attachments.select_related("document"))
+        context.update(_list_and_neighbours(self, NoticePage, "date"))
         return context
 
     @property
@@ -418,6 +440,7 @@ class MinutesPage(ViewRestrictionsInOneQueryMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["documents"] = list(self.documents.select_related("document"))
+        context.update(_list_and_neighbours(self, MinutesPage, "meeting_date"))
         return context
 
     def clean(self) -> None:

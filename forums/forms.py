@@ -69,7 +69,10 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Anything moderators should know (required for “Something else”)"),
+        label=_("Anything moderators should know"),
+        help_text=_(
+            "Needed when you choose “Something else”; otherwise you may leave it empty."
+        ),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

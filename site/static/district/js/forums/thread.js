@@ -117,6 +117,20 @@ const form = document.getElementById("reply-form");
 if (form) {
   const errors = form.querySelector("[data-form-errors]");
   const textarea = form.querySelector("textarea");
+  // The errors a fetch brings are tied to the field, as the server page does.
+  const described = (textarea.getAttribute("aria-describedby") || "")
+    .split(" ")
+    .filter((id) => id && id !== errors.id);
+  const markInvalid = (invalid) => {
+    if (invalid) {
+      textarea.setAttribute("aria-invalid", "true");
+      textarea.setAttribute("aria-describedby", [...described, errors.id].join(" "));
+    } else {
+      textarea.removeAttribute("aria-invalid");
+      if (described.length) textarea.setAttribute("aria-describedby", described.join(" "));
+      else textarea.removeAttribute("aria-describedby");
+    }
+  };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
@@ -132,6 +146,7 @@ if (form) {
       const body = await response.json();
       if (response.ok) {
         clearDraft(textarea);
+        markInvalid(false);
         textarea.value = "";
         form.querySelector("input[name=quote_of]").value = "";
         // The live update shows the post; if the socket is down, go to it.
@@ -145,6 +160,7 @@ if (form) {
             .map((text) => Object.assign(document.createElement("p"), { textContent: text })),
         );
         errors.hidden = false;
+        markInvalid(true);
         textarea.focus();
       }
     } catch {
