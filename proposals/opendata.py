@@ -11,17 +11,11 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from district.csv import FORMULA_START, neutralise
 from proposals.models import Cycle, Stage, Status, today
 from proposals.selectors import dashboard, open_data_rows
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+__all__ = ["FORMULA_START", "csv_rows", "json_document", "neutralise"]
 
 
 def _iso(moment) -> str:

@@ -1,6 +1,5 @@
 """Proposal pages. Thin: fetch-and-check with permissions.access_*, call a service or a selector, render."""
 
-import csv
 import json
 
 from django.contrib import messages
@@ -12,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from district import csv as safe_csv
 from district import live
 from district.forms import apply_errors
+from district.ratelimit import RateLimited
 from dong.models import DongPage, MinutesPage
 from proposals import permissions, selectors, services
 from proposals.charts import bar_chart, percent
@@ -308,6 +309,8 @@ def support(request: HttpRequest, proposal_id: int) -> HttpResponse:
         proposal = services.support_set(
             user=request.user, proposal=proposal, support=want
         )
+    except RateLimited:
+        raise  # 429 or a message (district.guards)
     except ValidationError as error:
         if request.headers.get("Accept") == "application/json":
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
@@ -611,7 +614,7 @@ def open_data(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-        writer = csv.writer(response)
+        writer = safe_csv.writer(response)
         for row in csv_rows(cycle):
             writer.writerow(row)
     response["Content-Disposition"] = f'inline; filename="proposals-{cycle.pk}.{fmt}"'

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from district import live
 from district.markup import render_markdown
 from district.models import Profile
+from district.ratelimit import rate_limit
 from district.services import notification_create
 from votes import permissions, registry, tally
 from votes.models import (
@@ -400,6 +401,7 @@ def vote_cast(
     under the SHA-256 of a new receipt code that only the voter is shown.
     """
     if receipt:
+        rate_limit("vote", user=user)
         return _vote_replace(
             user=user,
             ballot=ballot,
@@ -415,6 +417,8 @@ def vote_cast(
     errors.update(mark_errors)
     if errors:
         raise ValidationError(errors)
+    # Per account: a thousand voters at once are never throttled, one account hammering is.
+    rate_limit("vote", user=user)
     try:
         with transaction.atomic():
             Participation.objects.create(

@@ -1,6 +1,5 @@
 """Ballot pages. Thin: fetch-and-check with permissions.access_ballot, call a service or a selector, render."""
 
-import csv
 import re
 
 import segno
@@ -14,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from district import csv as safe_csv
 from district import live
+from district.csv import csv_response
 from district.forms import apply_errors
 from votes import permissions, selectors, services, tally
 from votes.forms import BoxCountForm, PassForm, ReceiptForm, VoteForm
@@ -358,9 +359,8 @@ def data_csv(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The same data as rows: one per online choice (canonical order), then each box's agreed counts."""
     ballot = _certified(request, ballot_id)
     data = tally.open_data(ballot)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}.csv"'
-    writer = csv.writer(response)
+    response = csv_response(f"ballot-{ballot.pk}.csv", bom=False)
+    writer = safe_csv.writer(response)
     writer.writerow(
         ["source", "box_id", "question_id", "item_id", "answer", "rank", "count"]
     )

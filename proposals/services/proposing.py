@@ -17,6 +17,7 @@ from wagtail.models import Collection
 from district import live
 from district.markup import render_markdown
 from district.models import Profile
+from district.ratelimit import rate_limit
 from forums.models import Audience as BoardAudience
 from forums.models import Board
 from forums.services import thread_create
@@ -247,6 +248,7 @@ def proposal_create(
     proposal = Proposal(cycle=cycle, author=author, **fields)
     _validated(proposal)
     co_proposers = _co_proposers(author, co_proposer_names)
+    rate_limit("proposal_create", user=author)
     proposal.save()
     CoProposer.objects.bulk_create(
         CoProposer(proposal=proposal, user=user) for user in co_proposers

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from district import live
+from district.ratelimit import rate_limit
 from proposals import permissions
 from proposals.models import ChangeKind, Proposal, Status, Support
 from proposals.rules import support_threshold
@@ -58,9 +59,11 @@ def support_set(*, user: AbstractUser, proposal: Proposal, support: bool) -> Pro
     if support:
         if existing.exists():
             raise ValidationError(_("You already support this proposal."))
+        rate_limit("proposal_support", user=user)
         Support.objects.create(proposal=proposal, user=user)
         proposal.support_count += 1
     else:
+        rate_limit("proposal_support", user=user)
         deleted, _rows = existing.delete()
         if not deleted:
             raise ValidationError(_("You do not support this proposal."))
