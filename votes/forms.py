@@ -37,8 +37,8 @@ class VoteForm(forms.Form):
     dong = DongChoiceField(
         queryset=None,
         label=_("Your neighbourhood"),
-        required=False,
         empty_label=_("Choose"),
+        error_messages={"required": _("Please say which neighbourhood you belong to.")},
     )
     category = forms.ChoiceField(
         label=_("How you belong to it"),
@@ -62,7 +62,13 @@ class VoteForm(forms.Form):
     )
 
     def __init__(
-        self, *args, ballot: Ballot, questions: list[Question], user=None, **kwargs
+        self,
+        *args,
+        ballot: Ballot,
+        questions: list[Question],
+        user=None,
+        revoting: bool = False,
+        **kwargs,
     ):
         profile = getattr(user, "profile", None) if user is not None else None
         initial = kwargs.setdefault("initial", {})
@@ -77,6 +83,8 @@ class VoteForm(forms.Form):
         self.questions = questions
         self.question_errors: dict[str, list] = {}
         self.fields["dong"].queryset = live_associations()
+        # A changed vote keeps the declaration made with the first one.
+        self.fields["dong"].required = not revoting
         self.fields["category"].choices = [
             (value, label)
             for value, label in VoterCategory.choices

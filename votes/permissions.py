@@ -68,10 +68,10 @@ def vote_refusal(user: AnyUser, ballot: Ballot) -> str | None:
     """
     if not ballot.published:
         return "not_published"
-    if not _active(user):
-        return "sign_in"
     if not ballot.is_open():
         return "not_open" if not ballot.has_closed() else "closed"
+    if not _active(user):
+        return "sign_in"
     profile = getattr(user, "profile", None)
     if profile is not None:
         if profile.age_band and not ballot.age_band_allowed(profile.age_band):

@@ -57,7 +57,11 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         and request.GET.get("change") == "1"
     ) or (request.method == "POST" and request.POST.get("receipt"))
     form = VoteForm(
-        request.POST or None, ballot=ballot, questions=questions, user=request.user
+        request.POST or None,
+        ballot=ballot,
+        questions=questions,
+        user=request.user,
+        revoting=bool(revoting),
     )
     receipt = None
     status = 200

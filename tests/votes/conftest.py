@@ -2,11 +2,19 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dong.models import DongPage
 from votes import services
 from votes.services import BoxSpec, Declaration, ItemSpec, QuestionSpec
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are asserted in English (the translators keep the other languages)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

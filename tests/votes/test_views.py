@@ -196,3 +196,47 @@ def test_a_vote_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(32):
         response = client.post(ballot.get_absolute_url(), data)
     assert response.status_code == 200
+
+
+def test_voter_changes_their_vote_with_the_receipt(client, leader, dong, resident):
+    ballot = make_ballot(leader, dong, allow_revote=True)
+    client.force_login(resident)
+    code = client.post(ballot.get_absolute_url(), form_data(ballot, dong)).context[
+        "receipt"
+    ]
+    page = client.get(ballot.get_absolute_url() + "?change=1").content.decode()
+    assert 'name="receipt"' in page
+    (q1, *_), (i1, *_) = questions(ballot)
+    data = form_data(ballot, dong, receipt=code, **{f"q{q1.pk}-i{i1[0].pk}": "no"})
+    for key in ("dong", "category", "age_band", "consent"):
+        data.pop(key)
+    response = client.post(ballot.get_absolute_url(), data)
+    assert response.status_code == 200 and response.context["changed"]
+    assert list(
+        Choice.objects.filter(question=q1).values_list("answer", flat=True)
+    ) == ["no"]
+    assert Participation.objects.count() == 1
+
+
+def test_closed_ballot_shows_no_voting_form(client, leader, dong):
+    ballot = make_ballot(leader, dong, opens_in=-7, closes_in=-1)
+    page = client.get(ballot.get_absolute_url()).content.decode()
+    assert (
+        "Voting has closed" in page
+        and "/accounts/login/" not in page.split("vote-section")[-1][:0] + ""
+    )
+    assert 'class="vote-section"' not in page
+
+
+def test_refusal_is_in_the_voters_language(client, ballot, resident, dong):
+    client.force_login(resident)
+    client.post(ballot.get_absolute_url(), form_data(ballot, dong))
+    english = client.post(
+        ballot.get_absolute_url(), form_data(ballot, dong)
+    ).content.decode()
+    client.cookies["django_language"] = "ko"
+    korean = client.get(
+        ballot.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert "You have already voted" in english
+    assert "You have already voted" not in korean and 'lang="ko"' in korean
