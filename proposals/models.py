@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from district.validators import validate_one_line
+
 
 class Phase(models.TextChoices):
     UPCOMING = "upcoming", _("Not started yet")
@@ -67,7 +69,7 @@ class Cycle(models.Model):
         related_name="proposal_cycles",
         help_text=_("Empty for a district-wide cycle."),
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -327,14 +329,16 @@ class Proposal(index.Indexed, models.Model):
         on_delete=models.PROTECT,
         related_name="proposals",
     )
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, validators=[validate_one_line])
     description = models.TextField(_("description"))
     description_html = models.TextField(editable=False, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     cost = models.PositiveBigIntegerField(
         _("estimated cost (KRW)"), null=True, blank=True
     )
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     map_url = models.URLField(_("map link"), blank=True)
     audience = models.CharField(
         _("mainly for"), max_length=20, choices=Audience.choices, blank=True
@@ -362,7 +366,10 @@ class Proposal(index.Indexed, models.Model):
     )
     # Screening (feasibility), recorded by leaders or staff.
     department = models.CharField(
-        _("responsible department"), max_length=120, blank=True
+        _("responsible department"),
+        max_length=120,
+        blank=True,
+        validators=[validate_one_line],
     )
     cost_estimate = models.PositiveBigIntegerField(
         _("cost estimate (KRW)"), null=True, blank=True
@@ -480,7 +487,9 @@ class ProposalImage(models.Model):
     image = models.ForeignKey(
         "wagtailimages.Image", on_delete=models.CASCADE, related_name="+"
     )
-    alt_text = models.CharField(_("description of the image"), max_length=200)
+    alt_text = models.CharField(
+        _("description of the image"), max_length=200, validators=[validate_one_line]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -565,7 +574,10 @@ class ProgressUpdate(models.Model):
         related_name="+",
     )
     photo_alt = models.CharField(
-        _("description of the photo"), max_length=200, blank=True
+        _("description of the photo"),
+        max_length=200,
+        blank=True,
+        validators=[validate_one_line],
     )
     on_date = models.DateField(_("date"))
     actor = models.ForeignKey(

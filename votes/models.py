@@ -21,6 +21,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from district.models import AGE_BAND_FLOOR, AgeBand
+from district.validators import validate_one_line
 
 
 class BallotStatus(models.TextChoices):
@@ -58,7 +59,7 @@ class Ballot(ClusterableModel):
         related_name="ballots",
         help_text=_("Empty for a district-wide vote (district staff only)."),
     )
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[validate_one_line])
     description = models.TextField(_("description"), blank=True)
     description_html = models.TextField(editable=False, blank=True)
     opens_at = models.DateTimeField(_("voting opens"))
@@ -239,7 +240,9 @@ class Question(ClusterableModel):
         Ballot, on_delete=models.CASCADE, related_name="questions"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text = models.CharField(_("question"), max_length=300)
+    text = models.CharField(
+        _("question"), max_length=300, validators=[validate_one_line]
+    )
     kind = models.CharField(
         _("kind"), max_length=20, choices=QuestionKind.choices, default="yes_no"
     )
@@ -288,7 +291,7 @@ class Item(Orderable):
     """An item put to the vote: typed by a leader, or picked from a registered source (`source_key`)."""
 
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="items")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_one_line])
     summary = models.TextField(_("summary"), blank=True)
     url = models.URLField(_("read more at"), blank=True)
     source_key = models.CharField(
@@ -334,13 +337,16 @@ class BallotBox(Orderable):
     kind = models.CharField(
         _("kind"), max_length=20, choices=BoxKind.choices, default=BoxKind.PERMANENT
     )
-    name = models.CharField(_("name"), max_length=150)
-    place = models.CharField(_("place"), max_length=255, blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
+    place = models.CharField(
+        _("place"), max_length=255, blank=True, validators=[validate_one_line]
+    )
     schedule = models.CharField(
         _("when"),
         max_length=255,
         blank=True,
         help_text=_("e.g. 3–7 March, 10:00–18:00"),
+        validators=[validate_one_line],
     )
 
     class Meta(Orderable.Meta):

@@ -52,3 +52,10 @@ def test_json_client_gets_429_for_supports_past_the_limit(
     assert client.post(url, HTTP_ACCEPT="application/json").status_code == 200
     refused = client.post(url, {"action": "withdraw"}, HTTP_ACCEPT="application/json")
     assert refused.status_code == 429 and "Retry-After" in refused
+
+
+def test_proposal_title_and_place_must_be_one_line(author, cycle):
+    for fields in ({"title": "가로등\x1b[2J 설치"}, {"place": "골목\n입구"}):
+        with pytest.raises(ValidationError) as refused:
+            make_proposal(author, cycle, **fields)
+        assert set(fields) & set(refused.value.message_dict)

@@ -48,3 +48,11 @@ def test_one_account_replacing_its_vote_over_and_over_is_refused(
             answers=answers_for(ballot, yes="no"),
             receipt=code,
         )
+
+
+def test_ballot_title_must_be_one_line(leader, dong):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        make_ballot(leader, dong, title="2026 주민총회\r\nBcc: x@example.org")
+    assert "title" in refused.value.message_dict
