@@ -75,3 +75,12 @@ def thread_page(
 def page_of_post(user: User | AnonymousUser, post: Post) -> int:
     before = thread_posts(user, post.thread).filter(id__lt=post.pk).count()
     return before // settings.FORUMS_POSTS_PER_PAGE + 1
+
+
+def posts_by(author: User) -> QuerySet[Post]:
+    """A resident's own posts, newest first, with their threads and boards (hidden ones too: they are theirs)."""
+    return (
+        Post.objects.filter(author=author)
+        .select_related("thread__board__dong")
+        .order_by("-pk")
+    )

@@ -1,5 +1,6 @@
 """Forum pages. Thin: fetch-and-check with permissions.access_*, call a service, render."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -259,3 +260,41 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request, "forums/post_history.html", {"post": post, "revisions": revisions}
     )
+
+
+@login_required
+def post_delete_own(request: HttpRequest, post_id: int) -> HttpResponse:
+    """An author deletes their own post, after a confirmation page (works without JavaScript)."""
+    post = permissions.access_post(request.user, post_id)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    thread = post.thread
+    is_opening = (
+        thread.posts.order_by("id").values_list("id", flat=True).first() == post.pk
+    )
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    done = submit(
+        request,
+        form,
+        lambda data: services.post_delete_own(author=request.user, post=post),
+    )
+    if done:
+        messages.success(request, _("Your post has been deleted."))
+        if done.result is None:
+            return redirect(thread.board.get_absolute_url())
+        return redirect(thread.get_absolute_url())
+    return render(
+        request,
+        "forums/post_delete.html",
+        {"post": post, "form": form, "is_opening": is_opening},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_posts(request: HttpRequest) -> HttpResponse:
+    """What the signed-in resident has written, newest first, 20 to a page."""
+    page = Paginator(selectors.posts_by(request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "forums/my_posts.html", {"page_obj": page})

@@ -26,6 +26,7 @@ from forums.services.moderation import (
 )
 from forums.services.posting import (
     post_create,
+    post_delete_own,
     post_edit,
     post_payload,
     reaction_toggle,
@@ -41,6 +42,7 @@ __all__ = [
     "mark_read",
     "post_create",
     "post_delete",
+    "post_delete_own",
     "post_edit",
     "post_hide",
     "post_payload",

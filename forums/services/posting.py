@@ -208,3 +208,59 @@ def reaction_toggle(*, user: AbstractUser, post: Post, kind: str) -> dict[str, i
         post.thread.topic, "reactions.changed", {"post_id": post.pk, "counts": counts}
     )
     return counts
+
+
+@live.atomic
+def post_delete_own(*, author: AbstractUser, post: Post) -> Thread | None:
+    """An author takes back their own post: a reply at any time; the opening
+    post only while nobody has replied, and then the thread goes with it.
+
+    Returns the thread that remains (None when it was deleted). Logged like a
+    moderator's deletion (the author as the actor, the text kept in the
+    entry's summary); readers of the thread and board hear `post.deleted`
+    (and `thread.deleted`). A post hidden by a moderator or with open reports
+    stays for the moderators to decide. Repeating it finds nothing to delete.
+    """
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__board")
+        .filter(pk=post.pk)
+        .first()
+    )
+    if post is None:
+        raise ValidationError(_("This post has already been deleted."))
+    if post.author_id != author.pk:
+        raise PermissionDenied
+    if post.is_hidden or post.reports.filter(resolved_at__isnull=True).exists():
+        raise ValidationError(
+            _("Moderators are looking at this post: it cannot be deleted now.")
+        )
+    thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+    is_opening = (
+        thread.posts.order_by("id").values_list("id", flat=True).first() == post.pk
+    )
+    if is_opening and thread.posts.exclude(pk=post.pk).exists():
+        raise ValidationError(
+            _(
+                "Others have replied to this thread, so its opening post stays. You can edit it instead."
+            )
+        )
+    moderation_log(
+        moderator=author,
+        kind=Kind.DELETE,
+        thread=thread,
+        post=post,
+        reason=_("Deleted by its author"),
+        notify=False,
+    )
+    post_id = post.pk
+    live.publish(thread.topic, "post.deleted", {"post_id": post_id})
+    if is_opening:
+        live.publish(thread.board.topic, "thread.deleted", {"thread_id": thread.pk})
+        thread.delete()
+        return None
+    post.delete()
+    thread.post_count = thread.posts.count()
+    thread.last_post = thread.posts.order_by("-id").first()
+    thread.save(update_fields=["post_count", "last_post"])
+    return thread
