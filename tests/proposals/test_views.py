@@ -284,3 +284,11 @@ def test_leader_closes_the_phase_early_with_a_reason(signed_in, leader, cycle):
     assert client.post(url, {"reason": "예산이 조기에 확정됨"}).status_code == 302
     page = client.get(cycle.get_absolute_url()).content.decode()
     assert "예산이 조기에 확정됨" in page
+
+
+def test_home_and_association_pages_show_what_residents_can_do_now(client, cycle, dong):
+    client.cookies["django_language"] = "en"
+    for url in ("/", dong.url):
+        body = client.get(url).content.decode()
+        assert cycle.get_absolute_url() in body, url
+        assert "Proposals open until" in body, url
