@@ -116,13 +116,15 @@ def rate_limit(action: str, *, user=None, request: HttpRequest | None = None) ->
     for rule in parse(spec):
         key = f"rl:{_epoch}:{action}:{who}:{rule.seconds}"
         try:
-            cache.add(key + ":t", now, rule.seconds)
-            cache.add(key, 0, rule.seconds)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, rule.seconds)
+            if cache.add(key, 1, rule.seconds):  # the first in this window
+                cache.set(key + ":t", now, rule.seconds)
                 count = 1
+            else:
+                try:
+                    count = cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.add(key, 1, rule.seconds)
+                    count = 1
             if count is None:  # a cache that swallows its errors (django-redis)
                 return
             if count > rule.count:
