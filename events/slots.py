@@ -1,6 +1,9 @@
 """What events put on pages below them: the next dates on the home page, an association's page and a forum board."""
 
 from django.template import Context
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from wagtail import hooks
 
 from district.slots import render_section, slot_hook
@@ -45,4 +48,12 @@ def board_events(context: Context, *, board, **kwargs) -> str:
         context,
         "events/includes/board_events.html",
         {"next_events": list(upcoming_occurrences(board)[:3])},
+    )
+
+
+@hooks.register(slot_hook("nav"), order=20)
+def nav_link(context: Context, **kwargs) -> str:
+    """The header's link to this app."""
+    return format_html(
+        '<li><a href="{}">{}</a></li>', reverse("events:index"), gettext("Events")
     )

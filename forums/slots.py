@@ -1,6 +1,9 @@
 """What the forums put on pages below them: the district-wide boards, an association's boards and latest threads."""
 
 from django.template import Context
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from wagtail import hooks
 
 from district.slots import render_section, slot_hook
@@ -35,4 +38,12 @@ def dong_block_threads(context: Context, *, page, count: int = 5, **kwargs) -> s
         )
     return render_section(
         context, "forums/includes/dong_block_threads.html", {"threads": threads}
+    )
+
+
+@hooks.register(slot_hook("nav"), order=10)
+def nav_link(context: Context, **kwargs) -> str:
+    """The header's link to this app."""
+    return format_html(
+        '<li><a href="{}">{}</a></li>', reverse("forums:boards"), gettext("Forums")
     )

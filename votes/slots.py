@@ -1,6 +1,9 @@
 """What votes put on pages below them: open ballots on the home and association pages, the agenda on an assembly's event page."""
 
 from django.template import Context
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from wagtail import hooks
 
 from district.slots import render_section, slot_hook
@@ -39,4 +42,12 @@ def event_page_agenda(context: Context, *, event, **kwargs) -> str:
         return ""
     return render_section(
         context, "votes/includes/assembly_agenda.html", {"ballots": ballots}
+    )
+
+
+@hooks.register(slot_hook("nav"), order=40)
+def nav_link(context: Context, **kwargs) -> str:
+    """The header's link to this app."""
+    return format_html(
+        '<li><a href="{}">{}</a></li>', reverse("votes:index"), gettext("Votes")
     )
