@@ -496,3 +496,7 @@ class BoxTallyEntry(models.Model):
         ordering = ("created_at", "id")
         verbose_name = _("box count")
         verbose_name_plural = _("box counts")
+
+    @property
+    def total_marks(self) -> int:
+        return sum(int(n) for n in self.counts.values())

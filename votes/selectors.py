@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from votes.models import Ballot, BallotStatus, Item, Question
+from votes.models import Ballot, BallotStatus, BoxTallyEntry, Item, Question
 
 
 def published_ballots() -> QuerySet[Ballot]:
@@ -53,4 +53,13 @@ def agenda_items(ballot: Ballot) -> list[Item]:
         Item.objects.filter(question__ballot=ballot)
         .select_related("question")
         .order_by("question__position", "question_id", "sort_order", "id")
+    )
+
+
+def box_entries(ballot: Ballot, limit: int = 200) -> list[BoxTallyEntry]:
+    """The ballot's count entries, newest first: the append-only log officers and leaders read."""
+    return list(
+        BoxTallyEntry.objects.filter(box__ballot=ballot)
+        .select_related("box", "officer__profile")
+        .order_by("-created_at", "-id")[:limit]
     )

@@ -196,6 +196,7 @@ def officer_desk(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "ballot": ballot,
             "form": form,
             "states": states,
+            "entries": selectors.box_entries(ballot),
             "agenda": selectors.agenda_items(ballot),
             "problems": services.ballot_problems(ballot)
             if not ballot.published

@@ -114,6 +114,8 @@ def test_officer_checks_in_by_pass_and_enters_a_count(
         reverse("votes:box", args=[ballot.pk, box.pk]), {"paper_voters": 2, key: 3}
     )
     assert ok.status_code == 302 and box.entries.count() == 1
+    desk = client.get(reverse("votes:officer", args=[ballot.pk])).content.decode()
+    assert "Every count entered" in desk and "Waiting for a second officer" in desk
 
 
 def test_open_data_matches_the_published_fingerprint(
@@ -151,6 +153,9 @@ def test_poster_pass_and_screen_render(client, ballot, resident):
     poster = client.get(reverse("votes:poster", args=[ballot.pk]))
     assert poster["Content-Type"].startswith("image/svg+xml")
     assert b"<path" in poster.content and b"210mm" in poster.content
+    from xml.etree import ElementTree
+
+    assert ElementTree.fromstring(poster.content).tag.endswith("svg")
     client.force_login(resident)
     pass_page = client.get(reverse("votes:pass", args=[ballot.pk])).content.decode()
     assert services.pass_token(ballot, resident) in pass_page and "<svg" in pass_page
