@@ -10,10 +10,12 @@ officers' desk, `/votes/<id>/officer/`.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -168,6 +170,27 @@ class QuestionForm(WagtailAdminModelForm):
 
 class LeadersIndexView(generic.IndexView):
     """Only the rows the user leads (the policy's own answer), staff all."""
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if isinstance(instance, Ballot):
+            buttons.append(
+                MenuItem(
+                    _("Officers' desk (publish, close, certify)"),
+                    url=reverse("votes:officer", args=[instance.pk]),
+                    icon_name="tasks",
+                    priority=15,
+                )
+            )
+            buttons.append(
+                MenuItem(
+                    _("View on the site"),
+                    url=instance.get_absolute_url(),
+                    icon_name="view",
+                    priority=16,
+                )
+            )
+        return buttons
 
     def get_base_queryset(self):
         rows = self.permission_policy.instances_user_has_permission_for(

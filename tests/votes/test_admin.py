@@ -19,6 +19,7 @@ def test_leader_lists_only_own_association_ballots(client, leader, ballots):
     client.force_login(leader)
     page = client.get(reverse("ballots:index")).content.decode()
     assert "역삼1동 투표" in page and "역삼2동 투표" not in page
+    assert reverse("votes:officer", args=[ballots[0].pk]) in page
 
 
 def test_staff_lists_every_ballot(client, staff, ballots):
