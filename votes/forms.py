@@ -233,7 +233,10 @@ class BoxCountForm(forms.Form):
                 else:
                     text = f"{item.title}: {labels[label]}"
                 self.fields[key] = forms.IntegerField(
-                    label=text, initial=0, required=False
+                    label=text,
+                    initial=0,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
                 )
                 names.append(key)
             self.groups.append((question, names))
