@@ -105,7 +105,7 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "questions": questions,
             "form": form,
             "refusal": refusal,
-            "refusal_message": services._refusal_message(refusal, ballot)
+            "refusal_message": services.refusal_message(refusal, ballot)
             if refusal
             else "",
             "revoting": bool(revoting),
