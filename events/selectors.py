@@ -81,7 +81,9 @@ OCCURRENCE_LIST_FIELDS = (
 )
 
 
-def upcoming_event_dates(dong: DongPage | None = None, limit: int = 5) -> list[Occurrence]:
+def upcoming_event_dates(
+    dong: DongPage | None = None, limit: int = 5
+) -> list[Occurrence]:
     """The next event dates for a list (home, association page, its block), soonest first.
 
     `upcoming_occurrences()` with its rules, reading only what the list shows.
