@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
@@ -259,7 +260,11 @@ class BallotViewSet(ModelViewSet):
             InlinePanel(
                 "boxes", heading=_("Paper ballot boxes"), label=_("Ballot box")
             ),
-            InlinePanel("officers", heading=_("Officers"), label=_("Officer")),
+            InlinePanel(
+                "officers",
+                heading=pgettext_lazy("people who run ballot boxes", "Officers"),
+                label=pgettext_lazy("person who runs ballot boxes", "Officer"),
+            ),
         ],
         base_form_class=BallotForm,
     )
