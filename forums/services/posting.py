@@ -159,7 +159,8 @@ def post_edit(*, editor: AbstractUser, post: Post, body: str, reason: str = "") 
         raise PermissionDenied
     body = check_body(body)
     if body == post.body:
-        return post
+        return post  # the same text again: nothing changes, nothing counts
+    rate_limit("edit", user=editor)
     PostRevision.objects.create(post=post, body=post.body, edited_by=editor)
     post.body, post.body_html, post.edited_at = (
         body,

@@ -282,6 +282,7 @@ def proposal_update(
     for name, value in fields.items():
         setattr(proposal, name, value)
     _validated(proposal)
+    rate_limit("edit", user=actor)
     if co_proposer_names is not None and actor.pk == proposal.author_id:
         users = _co_proposers(proposal.author, co_proposer_names)
         known = set(proposal.co_proposers.values_list("user_id", flat=True))

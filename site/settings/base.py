@@ -357,6 +357,7 @@ RATE_LIMITS = {
     "proposal_create": "3/m,10/d",
     "proposal_support": "30/m,300/d",
     "vote": "10/m,60/h",
+    "edit": "10/m,100/d",
 }
 
 # Anonymous readers get Wagtail pages from the cache (district.cache); every

@@ -238,3 +238,20 @@ def test_seeding_runs_without_limits(settings, make_user):
     with pytest.raises(RateLimited):
         rate_limit("lookup", user=user)
         rate_limit("lookup", user=user)
+
+
+def test_post_edits_are_limited_but_saving_the_same_text_does_not_count(
+    board, old_user, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "edit": "3/m"}
+    author = old_user()
+    thread = forums.thread_create(
+        author=author, board=board, title="주차 문제", body="골목 주차가 어렵습니다."
+    )
+    post = thread.posts.get()
+    for n in range(3):
+        post = forums.post_edit(editor=author, post=post, body=f"고친 글 {n}")
+    for _ in range(5):
+        forums.post_edit(editor=author, post=post, body="고친 글 2")
+    with pytest.raises(RateLimited):
+        forums.post_edit(editor=author, post=post, body="또 고친 글")
