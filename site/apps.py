@@ -16,6 +16,7 @@ class DistrictConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from district import images, pagetree
+        from district.csv import protect_wagtail_exports
         from district.live import close_user_sockets
 
         def on_logout(sender, request, user, **kwargs):
@@ -40,3 +41,5 @@ class DistrictConfig(AppConfig):
         pagetree.connect()
         # Photos lose their EXIF (GPS, device, owner) before storage (district.images).
         images.connect()
+        # Wagtail's admin CSV exports neutralise formula cells like ours (district.csv).
+        protect_wagtail_exports()

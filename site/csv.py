@@ -11,6 +11,10 @@ text. Numbers written as numbers (int, float, Decimal) are left alone, so
 `csv_response(filename)` gives an HttpResponse with the UTF-8 BOM that Excel
 needs for Hangul, and `writer(response)` writes safe rows into it (or into any
 file-like object). Use these, never `csv.writer` directly.
+
+Wagtail's own CSV exports (the admin's reports and listings) write cells as
+they are; `protect_wagtail_exports()`, called once from the kernel's
+AppConfig.ready(), routes them through `neutralise` too.
 """
 
 import csv as _csv
@@ -87,3 +91,25 @@ def csv_response(
     if bom:
         response.write("\ufeff")  # so spreadsheet programs read Hangul as UTF-8
     return response
+
+
+def protect_wagtail_exports() -> None:
+    """Make Wagtail's admin CSV exports (`SpreadsheetExportMixin`) neutralise formula cells too."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin.write_csv_row, "neutralises", False):
+        return
+
+    def write_csv_row(self, writer, row_dict):
+        # Wagtail's own body, with each cell neutralised after Wagtail formats it.
+        return writer.writerow(
+            {
+                field: neutralise(
+                    self.preprocess_field_value(field, value, self.FORMAT_CSV)
+                )
+                for field, value in row_dict.items()
+            }
+        )
+
+    write_csv_row.neutralises = True
+    SpreadsheetExportMixin.write_csv_row = write_csv_row

@@ -50,3 +50,15 @@ def test_open_data_csv_neutralises_hostile_notice_titles_and_tags(client, distri
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_wagtail_admin_csv_exports_neutralise_page_titles(client, district, make_user):
+    yeoksam = next(d for d in district if d.slug == "yeoksam-1")
+    add_notice(yeoksam, '=HYPERLINK("http://evil.example","x")')
+    client.force_login(make_user(is_superuser=True))
+    response = client.get("/admin/reports/aging-pages/", {"export": "csv"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    titles = [cell for row in rows for cell in row if "HYPERLINK" in cell]
+    assert titles and all(cell.startswith("'=") for cell in titles)
