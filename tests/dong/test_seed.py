@@ -74,7 +74,9 @@ def test_seeding_demo_twice_duplicates_no_account(district, tmp_path, settings):
     # admin, staff, 3 audience-board facilitators, a leader and 2 residents per dong
     assert get_user_model().objects.count() == users == 2 + 3 + 22 * 3
     assert (counts(), Event.objects.count(), RSVP.objects.count()) == before
-    assert before[1] == 3 + 22 + 1  # programmes, monthly meetings, one proposal
+    # programmes, monthly meetings, one proposal, and the votes demo's two
+    # general assemblies (last year's certified one, this year's in Yeoksam 1-dong)
+    assert before[1] == 3 + 22 + 1 + 2
 
 
 def test_demo_prints_the_admin_login(district, tmp_path, settings, capsys):
