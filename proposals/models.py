@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from district.models import AppendOnlyModel
 from district.validators import validate_one_line
 
 
@@ -176,7 +177,7 @@ class CycleAction(models.TextChoices):
     PHASE_CLOSED = "phase_closed", _("Phase closed early")
 
 
-class CycleHistory(models.Model):
+class CycleHistory(AppendOnlyModel):
     """What organisers did to a cycle (a phase closed early, with its reason). Append-only."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="history")
@@ -194,14 +195,6 @@ class CycleHistory(models.Model):
 
     class Meta:
         ordering = ("created_at", "pk")
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("the cycle history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("the cycle history is append-only")
 
 
 class Category(models.TextChoices):
@@ -523,7 +516,7 @@ class ChangeKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn by the author")
 
 
-class StatusChange(models.Model):
+class StatusChange(AppendOnlyModel):
     """One step of a proposal's public timeline, with its reason. Append-only: never updated or deleted."""
 
     proposal = models.ForeignKey(
@@ -545,14 +538,6 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ("created_at", "pk")
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("a proposal's history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("a proposal's history is append-only")
 
 
 class ProgressUpdate(models.Model):

@@ -20,7 +20,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from district.models import AGE_BAND_FLOOR, AgeBand
+from district.models import AGE_BAND_FLOOR, AgeBand, AppendOnlyModel
 from district.validators import validate_one_line
 
 
@@ -474,7 +474,7 @@ class Choice(models.Model):
         )
 
 
-class BoxTallyEntry(models.Model):
+class BoxTallyEntry(AppendOnlyModel):
     """One officer's count of one box: append-only, never edited. Two officers' latest entries must agree.
 
     `counts` maps "<question id>:<item id>:<answer>" (answer: yes, no,

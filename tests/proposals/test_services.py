@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from district.models import Notification
+from district.models import AppendOnlyError, Notification
 from proposals import services
 from proposals.counts import counts_repair
 from proposals.models import (
@@ -216,10 +216,15 @@ def test_full_path_to_implemented_keeps_history_and_counts(
 
 def test_history_refuses_update_and_delete(proposal):
     change = StatusChange.objects.get(proposal=proposal)
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         change.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         change.delete()
+    with pytest.raises(AppendOnlyError):
+        StatusChange.objects.filter(proposal=proposal).update(reason="rewritten")
+    with pytest.raises(AppendOnlyError):
+        StatusChange.objects.filter(proposal=proposal).delete()
+    assert StatusChange.objects.filter(proposal=proposal).count() == 1
 
 
 def test_phase_closed_early_keeps_its_reason(cycle, leader):
