@@ -138,8 +138,11 @@ def forget_cached_sites():
 
 @pytest.fixture(autouse=True)
 def forget_rate_limits():
-    """Rate-limit counters live in the cache and outlive a test's rolled-back accounts (ids are reused)."""
+    """Counters in the cache (rate limits, open sockets per account) outlive a test's rolled-back accounts, whose ids are reused: each test starts with none."""
+    from django.core.cache import cache
+
     from district.ratelimit import forget_all
 
     forget_all()
+    cache.clear()
     yield
