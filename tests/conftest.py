@@ -146,3 +146,15 @@ def forget_rate_limits():
     forget_all()
     cache.clear()
     yield
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last (after pytest-django's ordering).
+
+    Playwright's sync API keeps an event loop running in the main thread for
+    the session-scoped browser; tests after it would see a running loop
+    (Django refuses sync database calls, `asyncio.run` fails, async tests can
+    hang). The sort is stable: every other test keeps its place.
+    """
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))

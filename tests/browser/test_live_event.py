@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 def open_programme(page, site, board="youth"):
     page.goto(f"{site['url']}/events/{board}/")
     page.locator(".event-title").first.click()
-    page.wait_for_function("document.documentElement.dataset.live === 'open'")
+    page.locator("html[data-live=open]").wait_for(state="attached")
     return page.locator(".occurrence").first
 
 
@@ -32,7 +32,7 @@ def test_an_event_list_follows_a_cancellation_live(sign_in, site):
     reader = sign_in("resident1.segok@example.org")
     organiser = sign_in("leader.segok@example.org", language="en")
     reader.goto(f"{site['url']}/events/segok/")
-    reader.wait_for_function("document.documentElement.dataset.live === 'open'")
+    reader.locator("html[data-live=open]").wait_for(state="attached")
     row = reader.locator(".event-row").first
     expect(row.locator("[data-cancelled]")).to_be_hidden()
 

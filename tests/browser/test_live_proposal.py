@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 def open_first_open_proposal(page, site):
     page.goto(f"{site['url']}/proposals/?phase=proposing&sort=newest")
     page.locator(".proposal-row .thread-title").first.click()
-    page.wait_for_function("document.documentElement.dataset.live === 'open'")
+    page.locator("html[data-live=open]").wait_for(state="attached")
     return page.locator(".support-box [data-supports]")
 
 

@@ -22,7 +22,7 @@ def test_a_reply_appears_in_the_other_residents_open_thread_without_reload(
     url = start_thread(reader, site, "실시간 답글 확인")
     writer.goto(url)
 
-    reader.wait_for_function("document.documentElement.dataset.live === 'open'")
+    reader.locator("html[data-live=open]").wait_for(state="attached")
     reader.evaluate("window.__sameDocument = true")
 
     writer.fill("textarea[name=body]", "방금 쓴 **답글**입니다")
@@ -46,7 +46,7 @@ def test_hostile_posts_do_not_execute_in_a_live_reader(sign_in, site):
     url = start_thread(reader, site, "특수문자 확인", board="nonhyeon-1")
     writer.goto(url)
 
-    reader.wait_for_function("document.documentElement.dataset.live === 'open'")
+    reader.locator("html[data-live=open]").wait_for(state="attached")
     payload = '<img src=x onerror="window.__pwned=1"> [x](javascript:window.__pwned=1) <script>window.__pwned=1</script>'
     writer.fill("textarea[name=body]", payload)
     writer.click("#reply-form button[type=submit]")
@@ -64,7 +64,7 @@ def test_a_board_reader_is_told_about_new_replies(sign_in, site):
     watcher = sign_in("resident2.daechi-1@example.org", language="en")
     url = start_thread(watcher, site, "게시판 알림 확인", board="daechi-1")
     watcher.goto(f"{site['url']}/forums/daechi-1/")
-    watcher.wait_for_function("document.documentElement.dataset.live === 'open'")
+    watcher.locator("html[data-live=open]").wait_for(state="attached")
     writer.goto(url)
     writer.fill("textarea[name=body]", "게시판에서도 보이나요")
     writer.click("#reply-form button[type=submit]")

@@ -14,7 +14,7 @@ def test_a_phone_vote_moves_the_assembly_screen_count(browser, sign_in, site):
     screen = screen_context.new_page()
     try:
         screen.goto(f"{ballot_url}screen/")
-        screen.wait_for_function("document.documentElement.dataset.live === 'open'")
+        screen.locator("html[data-live=open]").wait_for(state="attached")
         count = screen.locator("[data-participants]")
         before = int(count.inner_text())
         screen.evaluate("window.__sameDocument = true")

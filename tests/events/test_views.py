@@ -151,6 +151,9 @@ def test_calendar_and_lists_cost_the_same_queries_for_3_or_30_events(
     def counts():
         result = []
         for url in ("/events/", "/events/calendar/", f"/events/{board.slug}/"):
+            client.get(
+                url
+            )  # steady state: one-time cache fills are not the list's cost
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             result.append(len(queries))
