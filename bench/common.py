@@ -112,26 +112,29 @@ def prepare_database(posters: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def ensure_database() -> None:
-    """Create dongne_bench if needed, migrate and seed it; nothing else (no thread, no sessions)."""
+def ensure_database(db_name: str = DB_NAME, env: dict[str, str] | None = None) -> None:
+    """Create the benchmark database if needed, migrate and seed it; nothing else (no thread, no sessions).
+
+    `db_name` and `env` (with its DATABASE_URL) let each benchmark keep its own database.
+    """
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres"]
     exists = subprocess.run(
-        [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
+        [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{db_name}'"],
         capture_output=True,
         text=True,
         timeout=30,
         check=True,
     ).stdout.strip()
     if exists != "1":
-        log(f"creating database {DB_NAME}")
+        log(f"creating database {db_name}")
         subprocess.run(
-            [*psql, "-c", f"CREATE DATABASE {DB_NAME}"],
+            [*psql, "-c", f"CREATE DATABASE {db_name}"],
             capture_output=True,
             text=True,
             timeout=30,
             check=True,
         )
-    env = project_env()
+    env = env or project_env()
     log("migrate")
     run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=600)
     log("seed_district")

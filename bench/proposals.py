@@ -29,7 +29,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -45,6 +44,7 @@ from common import (
     PY,
     VAR_DIR,
     Servers,
+    ensure_database,
     free_port,
     install_signal_handlers,
     log,
@@ -66,26 +66,6 @@ def env() -> dict[str, str]:
     values = project_env()
     values.update(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL)
     return values
-
-
-def ensure_database() -> None:
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres"]
-    exists = subprocess.run(
-        [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        log(f"creating database {DB_NAME}")
-        subprocess.run(
-            [*psql, "-c", f"CREATE DATABASE {DB_NAME}"], check=True, timeout=30
-        )
-    log("migrate")
-    run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env(), timeout=600)
-    log("seed_district")
-    run([PY, "manage.py", "seed_district"], env(), timeout=600)
 
 
 # Django side (a child process with the project's environment) ---------------------
@@ -291,7 +271,7 @@ def main() -> None:
     install_signal_handlers()
     servers = Servers()
     try:
-        ensure_database()
+        ensure_database(DB_NAME, env())
         data = django_setup({"accounts": args.clients})
         log(f"proposal {data['proposal_id']}, threshold {data['threshold']}")
         ports = [free_port(), free_port()]

@@ -32,7 +32,6 @@ import random
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -70,26 +69,6 @@ def env() -> dict[str, str]:
     values = common.project_env()
     values.update(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL)
     return values
-
-
-def ensure_database() -> None:
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres"]
-    exists = subprocess.run(
-        [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        log(f"creating database {DB_NAME}")
-        subprocess.run(
-            [*psql, "-c", f"CREATE DATABASE {DB_NAME}"], check=True, capture_output=True
-        )
-    log("migrate")
-    run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env(), timeout=600)
-    log("seed_district")
-    run([PY, "manage.py", "seed_district"], env(), timeout=600)
 
 
 # Django side (a child process with the project's environment) ------------------------
@@ -337,7 +316,7 @@ def main() -> None:
     )
     servers = Servers()
     try:
-        ensure_database()
+        common.ensure_database(DB_NAME, env())
         log(f"{args.voters + args.doubles} accounts and sessions, one ballot")
         data = django_setup({"accounts": args.voters + args.doubles})
         ports = [free_port(), free_port()]
