@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -105,6 +107,13 @@ class Profile(models.Model):
         default=True,
         help_text=_(
             "Sent a while after the notification, only if you have not read it on the site."
+        ),
+    )
+    always_translate = models.BooleanField(
+        _("always translate what residents write"),
+        default=False,
+        help_text=_(
+            "Show a machine translation into your language under posts, events, notices and proposals written in another language. The original stays visible."
         ),
     )
 
@@ -256,3 +265,57 @@ def register_notification_kind(
     kind: str, formatter: Callable[[Notification], str]
 ) -> None:
     NOTIFICATION_FORMATTERS[kind] = formatter
+
+
+class Translation(models.Model):
+    """A machine translation of one field of one object into one language.
+
+    Keyed by a hash of the source text: an edited text gets a new row (and a
+    new translation), the old one stays until pruned. The original is never
+    touched. Which fields of which models are translatable is registered by
+    their apps (`district.translation.register_translatable`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("translating")
+        DONE = "done", _("translated")
+        FAILED = "failed", _("unavailable")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=50)
+    target_language = models.CharField(max_length=10)
+    source_hash = models.CharField(max_length=64)
+    source_language = models.CharField(max_length=10, blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=(
+                    "content_type",
+                    "object_id",
+                    "field",
+                    "target_language",
+                    "source_hash",
+                ),
+                name="translation_unique_source",
+            ),
+        )
+        indexes = (
+            models.Index(
+                fields=("content_type", "object_id", "target_language"),
+                name="translation_object_lang",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}.{self.field} → {self.target_language}"
