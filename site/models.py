@@ -116,12 +116,18 @@ class Profile(models.Model):
             "Show a machine translation into your language under posts, events, notices and proposals written in another language. The original stays visible."
         ),
     )
+    # Set when the resident closed the account (district.accounts.account_close):
+    # the row stays as an opaque id, every personal field emptied.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("profile")
         constraints = (
+            # Closed accounts all have an empty name: only real names are unique.
             models.UniqueConstraint(
-                Lower("display_name"), name="profile_display_name_unique_ci"
+                Lower("display_name"),
+                condition=~models.Q(display_name=""),
+                name="profile_display_name_unique_ci",
             ),
         )
 
@@ -183,8 +189,13 @@ class AppendOnlyModel(models.Model):
 
 
 def display_name(user) -> str:
-    """How a resident is named next to what they do: their display name, never their e-mail."""
+    """How a resident is named next to what they do: their display name, never their e-mail.
+
+    A closed account is "former member" (in the reader's language).
+    """
     profile = getattr(user, "profile", None)
+    if profile is not None and profile.closed_at is not None:
+        return str(_("former member"))
     return profile.display_name if profile else user.get_username()
 
 
@@ -319,3 +330,66 @@ class Translation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id}.{self.field} → {self.target_language}"
+
+
+class AccessLogEntry(AppendOnlyModel):
+    """Staff or a leader looked at (or exported) other people's personal data: who, what, when.
+
+    Written by `district.access_log.record` only; readable by superusers only
+    (the admin's "Access log"); kept ACCESS_LOG_RETENTION_DAYS (at least two years).
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    what = models.CharField(_("what"), max_length=200)
+    object_ref = models.CharField(_("object"), max_length=100, blank=True)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.what}"
+
+
+class DataExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class DataExport(models.Model):
+    """A resident's copy of their data (ZIP of JSON and CSV), in private storage for DATA_EXPORT_DAYS."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=DataExportStatus.choices, default="pending"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+
+# Sanctions and appeals live in their own module (district.moderation); imported here so Django sees them.
+from district.moderation.models import Appeal, Sanction  # noqa: E402, F401

@@ -416,6 +416,28 @@ class Participation(models.Model):
         indexes = (models.Index(fields=("ballot", "box")),)
 
 
+class ClosedAccountVoice(models.Model):
+    """A person who took part in an open ballot and then closed their account.
+
+    Only a keyed hash of their normalised e-mail (`district.accounts.email_key`)
+    is kept, so that signing up again with the same address cannot vote twice
+    in this ballot; deleted when the ballot is certified (or by the retention
+    job once it has closed).
+    """
+
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="closed_account_voices"
+    )
+    email_key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("ballot", "email_key"), name="closed_voice_once"
+            ),
+        )
+
+
 class VoterConfirmation(models.Model):
     """An officer saw this voter in person (voter pass): on a "needs confirmation" ballot they may then vote online."""
 
