@@ -393,3 +393,29 @@ class DataExport(models.Model):
 
 # Sanctions and appeals live in their own module (district.moderation); imported here so Django sees them.
 from district.moderation.models import Appeal, Sanction  # noqa: E402, F401
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a write a browser may send twice (`district.idempotency`).
+
+    The page puts a fresh key in each write form; the row is written in the
+    same transaction as the write, so a retry with the same key finds it and
+    gets the same answer without writing again. Rows older than
+    IDEMPOTENCY_KEY_HOURS are deleted by `manage.py prune_idempotency_keys`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=64)
+    scope = models.CharField(max_length=40)
+    status = models.PositiveSmallIntegerField()
+    location = models.CharField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("user", "key"), name="idempotency_once"),
+        )

@@ -372,6 +372,10 @@ DONGNE_FAST_ROUTING = os.environ.get("DONGNE_FAST_ROUTING", "1") != "0"
 # Live updates: how much of the live-event log reconnecting clients can catch up from.
 LIVE_EVENT_KEEP_PER_TOPIC = 1000
 LIVE_EVENT_RETENTION_DAYS = 7
+# Idempotency keys of repeatable writes are kept this long (`manage.py prune_idempotency_keys`).
+IDEMPOTENCY_KEY_HOURS = 24
+# Test-only fault hook (district.idempotency): the scope whose writes kill the process after commit.
+DONGNE_FAULT_AFTER_COMMIT = os.environ.get("DONGNE_FAULT_AFTER_COMMIT", "")
 # Open /ws/live/ sockets one account may hold at once, across every server
 # process (a browser opens one per tab); the next is closed with code 4029.
 LIVE_MAX_SOCKETS_PER_USER = 20

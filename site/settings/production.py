@@ -13,6 +13,7 @@ if not SECRET_KEY:
     )
 
 DEBUG = False
+DONGNE_FAULT_AFTER_COMMIT = ""  # the test-only fault hook never runs in production
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SESSION_COOKIE_SECURE = True

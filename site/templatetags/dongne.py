@@ -86,3 +86,15 @@ def breadcrumbs(*pairs, page=None):
     if not steps:
         return {"trail": []}
     return {"trail": [(gettext("Home"), "/"), *steps[:-1]], "current": steps[-1]}
+
+
+@register.simple_tag
+def idempotency_field():
+    """A hidden field with a fresh key for a write form (`district.idempotency`): a retry writes once."""
+    import uuid
+
+    from django.utils.html import format_html
+
+    return format_html(
+        '<input type="hidden" name="idempotency_key" value="{}">', uuid.uuid4().hex
+    )

@@ -1,0 +1,123 @@
+"""Exactly-once writes when a browser retries: idempotency keys.
+
+A write form carries a fresh key (`{% idempotency_field %}`, a UUID per page
+render; fetch requests send it as the `Idempotency-Key` header). A view
+decorated with `@idempotent("scope")` runs inside one `live.atomic` block and,
+before that block commits, records its answer (a redirect, or a small JSON
+body) under (user, key) in `district.models.IdempotencyKey`. So:
+
+- a retry after the answer was lost (the phone lost signal, the process died
+  between commit and response) finds the row and gets the first answer back;
+  nothing runs and nothing is written again;
+- two copies in flight at once both run, but the second one's insert waits on
+  the unique index until the first commits, then fails: its whole transaction
+  (its write included) rolls back and it answers with the first one's answer.
+
+Only redirects and 2xx answers are recorded; an answer that shows a form with
+its errors is not, so the resident can correct and send again. Requests
+without a key (old pages, other clients) are served as before.
+
+`DONGNE_FAULT_AFTER_COMMIT=<scope>` (test-only; production ignores it) makes
+the process kill itself right after such a write commits, before it answers,
+so a test can show that the retry through another process writes nothing.
+"""
+
+import functools
+import os
+import re
+import signal
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from district import live
+from district.models import IdempotencyKey
+
+FIELD = "idempotency_key"
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+MAX_BODY = 64 * 1024
+
+
+class _Duplicate(Exception):
+    """Another copy of this request committed first: roll ours back, answer with theirs."""
+
+
+def key_of(request: HttpRequest) -> str | None:
+    """The request's idempotency key (form field or header), or None when absent or malformed."""
+    value = request.META.get(HEADER) or request.POST.get(FIELD) or ""
+    return value if _KEY.match(value) else None
+
+
+def _replay(row: IdempotencyKey) -> HttpResponse:
+    if row.location:
+        response = HttpResponseRedirect(row.location, status=row.status)
+    else:
+        response = HttpResponse(
+            row.body, status=row.status, content_type=row.content_type or None
+        )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _recordable(response: HttpResponse) -> bool:
+    if getattr(response, "streaming", False):
+        return False
+    if 300 <= response.status_code < 400:
+        return "Location" in response
+    return 200 <= response.status_code < 300 and len(response.content) <= MAX_BODY
+
+
+def _record(request: HttpRequest, key: str, scope: str, response: HttpResponse) -> None:
+    is_redirect = 300 <= response.status_code < 400
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(
+                user=request.user,
+                key=key,
+                scope=scope,
+                status=response.status_code,
+                location=response["Location"] if is_redirect else "",
+                content_type="" if is_redirect else response.get("Content-Type", ""),
+                body=""
+                if is_redirect
+                else response.content.decode(response.charset or "utf-8"),
+            )
+    except IntegrityError:
+        raise _Duplicate from None
+
+
+def fault_after_commit(scope: str) -> None:
+    """Test-only: die like a crashed process right after the write committed (see module docstring)."""
+    target = getattr(settings, "DONGNE_FAULT_AFTER_COMMIT", "")
+    if target and target == scope:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def idempotent(scope: str) -> Callable:
+    """Decorate a write view: a repeated key returns the first answer and writes nothing."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            key = key_of(request) if request.method == "POST" else None
+            if key is None or not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            found = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+            if found is not None:
+                return _replay(found)
+            try:
+                with live.atomic():
+                    response = view(request, *args, **kwargs)
+                    if _recordable(response):
+                        _record(request, key, scope, response)
+            except _Duplicate:
+                return _replay(IdempotencyKey.objects.get(user=request.user, key=key))
+            fault_after_commit(scope)
+            return response
+
+        return inner
+
+    return decorate
