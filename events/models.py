@@ -53,6 +53,13 @@ class EventKind(models.TextChoices):
     GENERAL_ASSEMBLY = "assembly", _("General assembly (주민총회)")
 
 
+class Allocation(models.TextChoices):
+    """How an event's places are given out once registration opens."""
+
+    FIRST_COME = "first_come", _("First come, first served")
+    DRAW = "draw", _("Draw (추첨) when registration closes")
+
+
 class EventTag(TaggedItemBase):
     content_object = ParentalKey(
         "events.Event", on_delete=models.CASCADE, related_name="tagged_items"
@@ -98,6 +105,20 @@ class Event(index.Indexed, ClusterableModel):
         _("places"), null=True, blank=True, help_text=_("Empty for unlimited.")
     )
     rsvp_deadline = models.DateTimeField(_("sign-up deadline"), null=True, blank=True)
+    # Registration day: nothing is accepted before `registration_opens_at` (server time)
+    # nor after `registration_closes_at`; a draw happens at the close.
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"), null=True, blank=True
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"), null=True, blank=True
+    )
+    allocation = models.CharField(
+        _("places given"),
+        max_length=20,
+        choices=Allocation.choices,
+        default=Allocation.FIRST_COME,
+    )
     recurrence = models.CharField(
         _("repeats (RRULE)"),
         max_length=200,
@@ -182,6 +203,18 @@ class Event(index.Indexed, ClusterableModel):
             errors["rsvp_deadline"] = _(
                 "The sign-up deadline must be before the event starts."
             )
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _(
+                "Registration must close after it opens."
+            )
+        if self.allocation == Allocation.DRAW and not self.registration_closes_at:
+            errors["registration_closes_at"] = _(
+                "A draw needs the time registration closes."
+            )
         if self.recurrence:
             try:
                 validate_rule(self.recurrence, self.starts_at)
@@ -203,6 +236,19 @@ class Event(index.Indexed, ClusterableModel):
     @property
     def topic(self) -> str:
         return f"event:{self.pk}"
+
+    def registration_state(self, now=None) -> str:
+        """"not_yet", "open" or "closed", by the server's clock."""
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet"
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def is_draw(self) -> bool:
+        return self.allocation == Allocation.DRAW
 
 
 class Occurrence(models.Model):
@@ -242,6 +288,7 @@ class Occurrence(models.Model):
 
 
 class RSVPStatus(models.TextChoices):
+    ENTERED = "entered", _("Entered in the draw")
     GOING = "going", _("Going")
     WAITLISTED = "waitlisted", _("On the waiting list")
     CANCELLED = "cancelled", _("Cancelled")
@@ -260,6 +307,8 @@ class RSVP(models.Model):
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # A draw entry's pseudonymous token: published in the draw's list, shown only to its owner.
+    entry_token = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = (
@@ -275,6 +324,60 @@ class RSVP(models.Model):
     @property
     def seats(self) -> int:
         return 1 + self.guests
+
+
+class Draw(models.Model):
+    """The published draw (추첨) of one date: anyone can re-run it (`manage.py verify_draw`).
+
+    Algorithm (events.services.draw): the entries' tokens sorted, shuffled with
+    `random.Random(seed)`; the first entries take the places in that order,
+    the rest join the waiting list in that order. `tokens` is the shuffled
+    list, one per line; `sha256` is the hex SHA-256 of that text (UTF-8).
+    """
+
+    occurrence = models.OneToOneField(
+        Occurrence, on_delete=models.CASCADE, related_name="draw"
+    )
+    seed = models.CharField(max_length=64)
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    entries = models.PositiveIntegerField()
+    tokens = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64)
+
+    def token_list(self) -> list[str]:
+        return self.tokens.split("\n") if self.tokens else []
+
+
+class BoardRegistrationPolicy(models.Model):
+    """Per-resident limits over a season, set per board (e.g. 2 programmes of one association per quarter).
+
+    The limit counts the resident's sign-ups (going, waiting or entered in a
+    draw) for distinct events of boards of the same association (the same
+    dong; district-wide boards count on their own) whose date falls in the
+    same season: seasons are blocks of `season_months` months from January.
+    """
+
+    board = models.OneToOneField(
+        "forums.Board", on_delete=models.CASCADE, related_name="registration_policy"
+    )
+    max_programmes = models.PositiveSmallIntegerField(
+        _("programmes per resident per season")
+    )
+    season_months = models.PositiveSmallIntegerField(
+        _("season length in months"),
+        default=3,
+        help_text=_("3 for a quarter, 6 for half a year, 12 for a year."),
+    )
+
+    class Meta:
+        verbose_name = _("registration limit")
+        verbose_name_plural = _("registration limits")
+
+    def clean(self) -> None:
+        if self.season_months not in (1, 2, 3, 4, 6, 12):
+            raise ValidationError(
+                {"season_months": _("A season is 1, 2, 3, 4, 6 or 12 months.")}
+            )
 
 
 class CalendarFeed(models.Model):
