@@ -6,8 +6,16 @@ Run with the project env (see common.project_env); prints one JSON line:
 
 import argparse
 import json
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
+
+# Run as a script, bench/ comes first on sys.path, and bench/votes.py and
+# bench/proposals.py would shadow the apps of those names.
+sys.path[:] = [
+    p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent
+]
 
 import django
 
