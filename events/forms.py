@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from district.forms import DongChoiceField
+from district.pii import PersonalDataFormMixin
 from district.validators import validate_one_line
 from dong.models import DongPage
 from events.models import ORGANISER_FIELDS, Event
@@ -43,7 +44,9 @@ REPEATS = {
 }
 
 
-class EventForm(forms.Form):
+class EventForm(PersonalDataFormMixin, forms.Form):
+    personal_data_fields = ("title", "description", "location_name", "address")
+
     title = forms.CharField(
         label=_("Title"), max_length=150, validators=[validate_one_line]
     )

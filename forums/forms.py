@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
+from district.pii import PersonalDataFormMixin
 from district.validators import validate_one_line
 from forums.models import Board, ReportReason
 
@@ -42,7 +43,9 @@ class TagsField(TagField):
         return tags
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(PersonalDataFormMixin, forms.Form):
+    personal_data_fields = ("title", "body")
+
     title = forms.CharField(
         label=_("Title"), max_length=150, validators=[validate_one_line]
     )
@@ -50,12 +53,12 @@ class ThreadForm(forms.Form):
     body = BodyField()
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PersonalDataFormMixin, forms.Form):
     body = BodyField(label=_("Your reply"))
     quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class EditForm(forms.Form):
+class EditForm(PersonalDataFormMixin, forms.Form):
     body = BodyField()
     reason = forms.CharField(
         label=_("Reason for the edit (moderators)"), required=False, max_length=300

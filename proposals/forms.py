@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from district.forms import DongChoiceField
+from district.pii import PersonalDataFormMixin
 from dong.models import DongPage
 from forums.models import ReportReason
 from proposals.models import Audience, Category, Phase, Status
@@ -27,7 +28,9 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PersonalDataFormMixin, forms.Form):
+    personal_data_fields = ("title", "description", "place", "image_alts")
+
     title = forms.CharField(
         label=_("Title"),
         max_length=120,

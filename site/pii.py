@@ -195,16 +195,24 @@ def rrn_error(findings: Findings) -> ValidationError:
     )
 
 
-def refuse_rrn(*texts: str) -> None:
+def refuse_rrn(*texts: str, **fields: str) -> None:
     """Raise a ValidationError if any text holds a resident registration number.
 
     Services call it before they write, so the refusal holds on every path,
     not only behind the forms (which also ask about phones and e-mails).
+    Texts passed by keyword (`title=..., body=...`) put the error on that field.
     """
     for text in texts:
         findings = scan(text)
         if findings.rrn:
             raise rrn_error(findings)
+    errors = {}
+    for name, text in fields.items():
+        findings = scan(text)
+        if findings.rrn:
+            errors[name] = [rrn_error(findings)]
+    if errors:
+        raise ValidationError(errors)
 
 
 def describe(findings: Findings) -> str:

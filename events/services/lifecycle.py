@@ -14,6 +14,7 @@ from typing_extensions import Unpack
 from district import live
 from district.markup import render_markdown
 from district.models import display_name
+from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
 from district.services import notification_create
 from events import permissions
@@ -62,6 +63,12 @@ def _check_fields(fields: dict) -> None:
 
 
 def _validated(event: Event) -> None:
+    refuse_rrn(
+        title=event.title,
+        description=event.description,
+        location_name=event.location_name,
+        address=event.address,
+    )
     event.description_html = render_markdown(event.description)
     event.full_clean(exclude=["board", "organiser", "thread", "reviewed_by"])
 

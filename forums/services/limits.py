@@ -11,12 +11,14 @@ from django.utils.translation import ngettext
 
 from district.markup import count_links, mentioned_names
 from district.models import Profile
+from district.pii import refuse_rrn
 from forums import permissions
 from forums.models import Board, Post
 
 
 def check_body(body: str) -> str:
     body = body.strip()
+    refuse_rrn(body=body)
     if len(body) < settings.FORUMS_MIN_POST_LENGTH:
         raise ValidationError(
             {

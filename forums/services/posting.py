@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from district import live
 from district.markup import mentioned_names, render_markdown
 from district.models import Profile, display_name
+from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
 from district.services import notification_create
 from district.validators import validate_one_line
@@ -109,6 +110,7 @@ def thread_create(
         validate_one_line(title)
     except ValidationError as error:
         raise ValidationError({"title": error.messages}) from None
+    refuse_rrn(title=title)
     body = check_body(body)
     if enforce_limits:
         check_posting_limits(author, board, body)

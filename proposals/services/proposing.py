@@ -17,6 +17,7 @@ from wagtail.models import Collection
 from district import live
 from district.markup import render_markdown
 from district.models import Profile
+from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
 from forums.models import Audience as BoardAudience
 from forums.models import Board
@@ -79,6 +80,11 @@ def _validated(proposal: Proposal) -> None:
         )
     if errors:
         raise ValidationError(errors)
+    refuse_rrn(
+        title=proposal.title,
+        description=proposal.description,
+        place=proposal.place,
+    )
     proposal.description_html = render_markdown(proposal.description)
     proposal.full_clean(exclude=["cycle", "author", "thread", "merged_into", "minutes"])
 

@@ -153,6 +153,9 @@ if (form) {
         window.setTimeout(() => {
           if (!postNode(body.post_id)) window.location.assign(body.url);
         }, isOpen() ? 3000 : 0);
+      } else if (body.errors?.confirm_personal_data) {
+        // Personal data to confirm: the server's page shows the warning and the checkbox.
+        form.submit();
       } else {
         errors.replaceChildren(
           ...Object.values(body.errors || {})
