@@ -18,6 +18,22 @@ def rsvp_promoted(n: Notification) -> str:
     return _("A place opened up: you are now going to “%(title)s”.") % n.params
 
 
+def rsvp_drawn(n: Notification) -> str:
+    return _("You were drawn: you have a place at “%(title)s” on %(when)s.") % {
+        **n.params,
+        "when": _when(n),
+    }
+
+
+def rsvp_draw_waitlisted(n: Notification) -> str:
+    return (
+        _(
+            "The draw for “%(title)s” is done: you are on the waiting list, in drawn order."
+        )
+        % n.params
+    )
+
+
 def event_cancelled(n: Notification) -> str:
     return _("“%(title)s” is cancelled. Reason: %(reason)s") % n.params
 
@@ -74,6 +90,8 @@ def event_rejected(n: Notification) -> str:
 
 KINDS = (
     "rsvp_promoted",
+    "rsvp_drawn",
+    "rsvp_draw_waitlisted",
     "event_cancelled",
     "occurrence_cancelled",
     "event_changed",

@@ -10,6 +10,7 @@ The names below are the app's public writes: callers say
 `services.rsvp_set(...)`.
 """
 
+from events.services.draw import draw_run
 from events.services.feeds import calendar_feed_for
 from events.services.lifecycle import (
     EventFields,
@@ -20,6 +21,7 @@ from events.services.lifecycle import (
     event_update,
     occurrence_cancel,
 )
+from events.services.registration import registration_change
 from events.services.reminders import reminders_send
 from events.services.rsvp import MAX_GUESTS, Busy, attendance_record, rsvp_set
 
@@ -29,12 +31,14 @@ __all__ = [
     "EventFields",
     "attendance_record",
     "calendar_feed_for",
+    "draw_run",
     "event_cancel",
     "event_create",
     "event_propose",
     "event_review",
     "event_update",
     "occurrence_cancel",
+    "registration_change",
     "reminders_send",
     "rsvp_set",
 ]

@@ -1,18 +1,38 @@
-"""Signing up for a date under its row lock, the waiting list, and attendance."""
+"""Signing up for a date: registration windows, the fast path, the waiting list, draws' entries, attendance.
 
+Under a registration-day rush the common case (a new sign-up while places
+remain) takes no long lock: one conditional UPDATE of the date's counter
+(`going_count + seats <= capacity`, re-checked by PostgreSQL after any
+concurrent update of the row) takes the places or fails, then the RSVP row
+and the live-log rows are written and the transaction commits; the row lock
+of the UPDATE is held only for those few statements. Everything else (a full
+date, so the waiting list; cancellations and changes, so promotions) takes
+the date's row lock with `lock_occurrence` and runs as before.
+"""
+
+import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError, connection
-from django.utils import timezone
+from django.db import IntegrityError, OperationalError, connection
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from district import live
 from district.ratelimit import rate_limit
 from events import permissions
-from events.models import RSVP, EventStatus, Occurrence, ReviewState, RSVPStatus
+from events.models import (
+    RSVP,
+    BoardRegistrationPolicy,
+    Draw,
+    EventStatus,
+    Occurrence,
+    ReviewState,
+    RSVPStatus,
+)
 from events.services.common import counts_payload, publish_both, tell, when
 
 MAX_GUESTS = 3
@@ -49,9 +69,22 @@ def lock_occurrence(occurrence: Occurrence) -> Occurrence:
         ) from None
 
 
-def _check_open(occurrence: Occurrence) -> None:
+def _check_open(occurrence: Occurrence, now: datetime | None = None) -> None:
+    """Refuse a sign-up the server's clock does not allow, whatever the client sent."""
     event = occurrence.event
-    now = timezone.now()
+    now = now or timezone.now()
+    state = event.registration_state(now)
+    if state == "not_yet":
+        raise ValidationError(
+            _("Registration opens at %(time)s.")
+            % {
+                "time": formats.date_format(
+                    timezone.localtime(event.registration_opens_at), "DATETIME_FORMAT"
+                )
+            }
+        )
+    if state == "closed":
+        raise ValidationError(_("Registration for this event has closed."))
     if occurrence.called_off:
         raise ValidationError(_("This event is cancelled."))
     if event.review_state != ReviewState.APPROVED:
@@ -97,33 +130,235 @@ def _is_replay(rsvp: RSVP, *, going: bool, guests: int) -> bool:
     return rsvp.status != RSVPStatus.CANCELLED and rsvp.guests == guests
 
 
-@live.atomic
+ACTIVE = (RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.ENTERED)
+
+
+def season_bounds(moment: datetime, months: int) -> tuple[datetime, datetime]:
+    """The season (a block of `months` months from January, local time) holding `moment`."""
+    local = timezone.localtime(moment)
+    first_month = (local.month - 1) // months * months + 1
+    start = local.replace(
+        month=first_month, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    end_month = first_month + months
+    end = start.replace(
+        year=start.year + (end_month - 1) // 12, month=(end_month - 1) % 12 + 1
+    )
+    return start, end
+
+
+def _check_season_limit(user: AbstractUser, occurrence: Occurrence) -> None:
+    """Refuse a sign-up past the board's per-resident limit, naming the limit."""
+    event = occurrence.event
+    policy = BoardRegistrationPolicy.objects.filter(board_id=event.board_id).first()
+    if policy is None:
+        return
+    # One resident's sign-ups are counted one at a time (their own row; nobody else waits).
+    type(user).objects.select_for_update().filter(pk=user.pk).exists()
+    start, end = season_bounds(occurrence.starts_at, policy.season_months)
+    board = event.board
+    same_association = (
+        {"occurrence__event__board__dong_id": board.dong_id}
+        if board.dong_id
+        else {"occurrence__event__board_id": board.pk}
+    )
+    taken = (
+        RSVP.objects.filter(
+            user=user,
+            status__in=ACTIVE,
+            occurrence__starts_at__gte=start,
+            occurrence__starts_at__lt=end,
+            **same_association,
+        )
+        .exclude(occurrence__event_id=event.pk)
+        .values("occurrence__event_id")
+        .distinct()
+        .count()
+    )
+    if taken >= policy.max_programmes:
+        association = board.dong.title if board.dong_id else board.name
+        raise ValidationError(
+            _(
+                "Limit reached: at most %(max)d programmes of %(association)s per "
+                "resident from %(start)s to %(end)s, and you are already signed up "
+                "for %(count)d."
+            )
+            % {
+                "max": policy.max_programmes,
+                "association": association,
+                "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(
+                    end - timedelta(days=1), "SHORT_DATE_FORMAT"
+                ),
+                "count": taken,
+            }
+        )
+
+
+def _take_places(occurrence: Occurrence, seats: int) -> tuple[int, int] | None:
+    """Add `seats` to the date's count if they fit (one conditional UPDATE); the new counts, or None.
+
+    The capacity and the event's status are read in the same statement, and
+    PostgreSQL re-checks the condition on the newest row after waiting for a
+    concurrent update, so the count never passes the capacity.
+    """
+    from events.models import Event
+
+    table = connection.ops.quote_name(Occurrence._meta.db_table)
+    events_table = connection.ops.quote_name(Event._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET going_count = going_count + %s "
+            f"WHERE id = %s AND NOT is_cancelled AND EXISTS (SELECT 1 FROM {events_table} e "
+            f"WHERE e.id = {table}.event_id AND e.status = %s "
+            f"AND (e.capacity IS NULL OR {table}.going_count + %s <= e.capacity)) "
+            "RETURNING going_count, waitlist_count",
+            [seats, occurrence.pk, EventStatus.SCHEDULED, seats],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _share_lock(occurrence: Occurrence) -> None:
+    """Hold the date against a concurrent draw (which takes it FOR UPDATE) until commit."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Occurrence._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [occurrence.pk]
+            )
+
+
+def _entered_count(occurrence: Occurrence) -> int:
+    return RSVP.objects.filter(occurrence=occurrence, status=RSVPStatus.ENTERED).count()
+
+
+def _publish_counts(occurrence: Occurrence) -> None:
+    payload = counts_payload(occurrence)
+    if occurrence.event.is_draw:
+        payload["entered"] = _entered_count(occurrence)
+    publish_both(occurrence.event, "rsvp.changed", payload)
+
+
 def rsvp_set(
-    *, user: AbstractUser, occurrence: Occurrence, going: bool, guests: int = 0
+    *,
+    user: AbstractUser,
+    occurrence: Occurrence,
+    going: bool,
+    guests: int = 0,
+    now: datetime | None = None,
 ) -> RSVP:
     """Say you are going (with up to MAX_GUESTS guests) or no longer going.
 
-    The occurrence row is locked, so under any concurrency the last place goes
-    to exactly one person and the rest join the waiting list in order. A
+    Under any concurrency the last place goes to exactly one person and the
+    rest join the waiting list in order (see the module docstring). A
     cancellation moves the waiting list up (see `promote`); those moved up
-    are told. Raises `Busy` (a ValidationError) when a rush on the date
-    keeps it locked too long.
+    are told. On a draw event, signing up before the draw enters the draw
+    (`events.services.draw`). Nothing is accepted outside the event's
+    registration window by the server's clock (`now`, for tests). Raises
+    `Busy` (a ValidationError) when a rush on the date keeps it locked too
+    long.
     """
+    try:
+        return _rsvp_set(
+            user=user, occurrence=occurrence, going=going, guests=guests, now=now
+        )
+    except IntegrityError:
+        # The same resident's other request inserted their row first: this one is a replay or a change.
+        return _rsvp_set(
+            user=user, occurrence=occurrence, going=going, guests=guests, now=now
+        )
+
+
+@live.atomic
+def _rsvp_set(
+    *,
+    user: AbstractUser,
+    occurrence: Occurrence,
+    going: bool,
+    guests: int,
+    now: datetime | None,
+) -> RSVP:
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied
     if not 0 <= guests <= MAX_GUESTS:
         raise ValidationError(
             _("You can bring between 0 and %(max)d guests.") % {"max": MAX_GUESTS}
         )
-    occurrence = lock_occurrence(occurrence)
-    rsvp = RSVP.objects.filter(occurrence=occurrence, user=user).first()
+    # The resident's own row, locked: their two requests never interleave; nobody else waits on it.
+    rsvp = (
+        RSVP.objects.select_for_update(of=("self",))
+        .filter(occurrence=occurrence, user=user)
+        .first()
+    )
     previous = rsvp.status if rsvp else RSVPStatus.CANCELLED
-    previous_seats = rsvp.seats if rsvp else 0
     if rsvp is not None and _is_replay(rsvp, going=going, guests=guests):
         return rsvp  # the same answer again (a double click, a retry): nothing changes, nothing counts
     rate_limit("rsvp", user=user)
+    event = occurrence.event
     if going:
-        _check_open(occurrence)
+        _check_open(occurrence, now)
+        if previous == RSVPStatus.CANCELLED:
+            _check_season_limit(user, occurrence)
+    if event.is_draw and (going or previous == RSVPStatus.ENTERED):
+        return _draw_entry(
+            rsvp, user=user, occurrence=occurrence, going=going, guests=guests
+        )
+    if going and previous == RSVPStatus.CANCELLED:
+        counts = _take_places(occurrence, 1 + guests)
+        if counts is not None:
+            if rsvp is None:
+                rsvp = RSVP(occurrence=occurrence, user=user)
+            rsvp.status, rsvp.guests = RSVPStatus.GOING, guests
+            rsvp.save()
+            occurrence.going_count, occurrence.waitlist_count = counts
+            _publish_counts(occurrence)
+            return rsvp
+    return _rsvp_locked(
+        rsvp, user=user, occurrence=occurrence, going=going, guests=guests, now=now
+    )
+
+
+def _draw_entry(
+    rsvp: RSVP | None,
+    *,
+    user: AbstractUser,
+    occurrence: Occurrence,
+    going: bool,
+    guests: int,
+) -> RSVP:
+    """Enter the draw, change one's party, or withdraw, before the draw (no counter, no long lock)."""
+    _share_lock(occurrence)
+    if Draw.objects.filter(occurrence=occurrence).exists():
+        raise ValidationError(_("The draw for this date has already taken place."))
+    if rsvp is None:
+        rsvp = RSVP(occurrence=occurrence, user=user)
+    if going:
+        if rsvp.status != RSVPStatus.ENTERED or not rsvp.entry_token:
+            rsvp.entry_token = secrets.token_hex(8)
+        rsvp.status, rsvp.guests = RSVPStatus.ENTERED, guests
+    else:
+        rsvp.status = RSVPStatus.CANCELLED
+    rsvp.save()
+    _publish_counts(occurrence)
+    return rsvp
+
+
+def _rsvp_locked(
+    rsvp: RSVP | None,
+    *,
+    user: AbstractUser,
+    occurrence: Occurrence,
+    going: bool,
+    guests: int,
+    now: datetime | None,
+) -> RSVP:
+    """The waiting list, cancellations and changes, under the date's row lock."""
+    occurrence = lock_occurrence(occurrence)
+    previous = rsvp.status if rsvp else RSVPStatus.CANCELLED
+    previous_seats = rsvp.seats if rsvp else 0
+    if going:
+        _check_open(occurrence, now)
         capacity = occurrence.event.capacity
         seats = 1 + guests
         if previous == RSVPStatus.GOING:
@@ -168,7 +403,7 @@ def rsvp_set(
     ):
         promote(occurrence)
     occurrence.save(update_fields=["going_count", "waitlist_count"])
-    publish_both(occurrence.event, "rsvp.changed", counts_payload(occurrence))
+    _publish_counts(occurrence)
     return rsvp
 
 
