@@ -43,3 +43,7 @@ class DistrictConfig(AppConfig):
         images.connect()
         # Wagtail's admin CSV exports neutralise formula cells like ours (district.csv).
         protect_wagtail_exports()
+        # Moderation with due process: notification kinds, sanctions' appeal handler.
+        from district.moderation.setup import setup as moderation_setup
+
+        moderation_setup()

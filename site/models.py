@@ -419,3 +419,26 @@ class IdempotencyKey(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("user", "key"), name="idempotency_once"),
         )
+
+
+class SearchTerms(models.Model):
+    """What Korean analysis found in one entry of Wagtail's search index (`district.korean`).
+
+    `terms`: the entry's morphemes and compounds, space-separated, for exact
+    token matches ("회의를" → 회의). `grams`: its words' two-character pieces,
+    which narrow a substring search for two-syllable words on PostgreSQL
+    (GIN indexes over both on PostgreSQL, migration 0013). Written with the
+    index entry (`district.search_backend`); no database constraint, because
+    Wagtail deletes index entries with raw deletes, and a row whose entry is
+    gone is never joined.
+    """
+
+    entry = models.OneToOneField(
+        "wagtailsearch.IndexEntry",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,
+        related_name="dongne_terms",
+    )
+    terms = models.TextField(blank=True)
+    grams = models.TextField(blank=True)

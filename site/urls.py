@@ -35,6 +35,7 @@ urlpatterns = [
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+    path("moderation/", include("district.moderation.urls")),
     ),
     path("", include("dong.urls")),
 ]

@@ -17,3 +17,7 @@ def scope_chooser_api_to_collections(router) -> None:
 
 
 hooks.register("construct_reports_menu", hide_whole_tree_reports)
+
+
+# Appeals and sanctions (district.moderation) register their own admin URLs and menu items.
+from district.moderation import wagtail_hooks as _moderation_hooks  # noqa: E402, F401

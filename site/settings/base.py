@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "district.context_processors.site_shell",
+                "district.moderation.context.sanction_notice",
             ],
             # `|isotime` (machine-readable <time datetime>) in every template.
             "builtins": ["district.templatetags.dongne"],
@@ -344,6 +345,12 @@ FORUMS_EDIT_WINDOW_MINUTES = 60
 FORUMS_REPORTS_TO_HIDE = 3
 FORUMS_POSTS_PER_PAGE = 30
 FORUMS_THREADS_PER_PAGE = 30
+
+# Moderation with due process (district.moderation): an author may appeal an
+# action once within DONGNE_APPEAL_WINDOW_DAYS; appeals should be answered
+# within DONGNE_APPEAL_TARGET_DAYS, after which staff are told.
+DONGNE_APPEAL_WINDOW_DAYS = 14
+DONGNE_APPEAL_TARGET_DAYS = 7
 
 # Residents' actions: one limiter for all (district.ratelimit), per account
 # (per address when anonymous), never global. `count/period` rules, several
