@@ -27,6 +27,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("votes/", include("votes.urls")),
     path("proposals/", include("proposals.urls")),
+    path("moderation/", include("district.moderation.urls")),
     path("search/", views.search_view, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", csp.csp_report, name="csp_report"),
@@ -35,7 +36,6 @@ urlpatterns = [
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-    path("moderation/", include("district.moderation.urls")),
     ),
     path("", include("dong.urls")),
 ]
