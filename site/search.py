@@ -40,14 +40,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
-from django.db.models.lookups import IContains
+from django.db.models.lookups import IContains, Lookup
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.models import IndexEntry
+
+from district import korean
 
 MAX_TERMS = 5
 LIMIT = 500
@@ -190,6 +194,32 @@ class _IContains(IContains):
         return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
 
 
+class _HasTokens(Lookup):
+    """The space-separated `lhs` holds every token of `rhs` as a whole token.
+
+    PostgreSQL: `string_to_array(lhs, ' ') @> ARRAY[...]`, which the GIN
+    indexes of migration 0013 serve; elsewhere one `LIKE '% token %'` each.
+    """
+
+    lookup_name = "dongne_has_tokens"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        tokens = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"string_to_array({lhs}, ' ') @> %s::text[]", (*lhs_params, tokens)
+        like = f"(' ' || {lhs} || ' ') LIKE %s ESCAPE '\\'"
+        sql = " AND ".join([like] * len(tokens))
+        params: list[Any] = []
+        for token in tokens:
+            params += [*lhs_params, f"% {connection.ops.prep_for_like_query(token)} %"]
+        return f"({sql})", params
+
+
 def _columns() -> tuple[str, str]:
     """The index's plain-text columns (PostgreSQL keeps tsvectors under the plain names)."""
     if connection.vendor == "postgresql":
@@ -199,6 +229,60 @@ def _columns() -> tuple[str, str]:
 
 def _all_terms_in(column: str, terms: Sequence[str]) -> Q:
     return Q(*(_IContains(F(column), term) for term in terms))
+
+
+def _substring(word: str, title: str, body: str) -> Q:
+    """`word` occurs in the title or the body (on PostgreSQL, narrowed first by the bigram index)."""
+    found = _IContains(F(title), word) | _IContains(F(body), word)
+    grams = korean.bigrams(word)
+    if korean.enabled() and connection.vendor == "postgresql" and grams:
+        return Q(_HasTokens(F("dongne_terms__grams"), grams)) & found
+    return found
+
+
+def _tokens(tokens: Sequence[str]) -> Q:
+    return Q(_HasTokens(F("dongne_terms__terms"), tokens))
+
+
+def _word_matches(word: korean.Word, title: str, body: str) -> tuple[Q, Q | None]:
+    """When a document matches one query word, and when it does by its morphemes.
+
+    A word matches as typed (a substring: "자치" in "주민자치회"), or by
+    morphemes: its morphemes are all tokens of the document ("회의를" → 회의;
+    "정기회의" → 정기, 회의, also when written "정기 회의"), or its compound
+    is ("벼룩시장에" → 벼룩시장), or its morphemes all occur as substrings
+    (a particle on part of a word: "자치를" → 자치).
+    """
+    found = _substring(word.text, title, body)
+    analysed = Q()
+    if word.parts:
+        analysed |= _tokens(word.parts)
+    if len(word.compound) > 1 and word.compound not in word.parts:
+        analysed |= _tokens([word.compound])
+    if not analysed:
+        return found, None
+    found |= analysed
+    if word.parts != (word.text.lower(),) and all(len(p) > 1 for p in word.parts):
+        found |= Q(*(_substring(part, title, body) for part in word.parts))
+    return found, analysed
+
+
+def _translated(words: Sequence[str], language: str) -> Q:
+    """The object has a finished translation into `language` holding every word (in any of its fields)."""
+    from district.models import Translation
+
+    conditions = Q()
+    for word in words:
+        conditions &= Exists(
+            Translation.objects.filter(
+                content_type_id=OuterRef("content_type_id"),
+                object_id=Cast(OuterRef("object_id"), models.BigIntegerField()),
+                target_language=language,
+                status=Translation.Status.DONE,
+                text__icontains=word,
+            )
+        )
+    return conditions
 
 
 def _visible_entries(
@@ -213,23 +297,46 @@ def _visible_entries(
     ) & Exists(same_row)
 
 
+def _translation_language() -> str | None:
+    """The interface language when search should also look in translations into it (not Korean)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language.split("-")[0] == settings.LANGUAGE_CODE.split("-")[0]:
+        return None
+    return language
+
+
 def matching(
     terms: Sequence[str],
     *,
     reader: AnyUser,
     dong: DongChoice | None = None,
     limit: int = LIMIT,
+    language: str | None = None,
 ) -> QuerySet[IndexEntry]:
-    """Index rows holding every term that `reader` may see (in `dong`, if given), best first.
+    """Index rows matching every term that `reader` may see (in `dong`, if given), best first.
 
+    A term matches as a substring or by its Korean morphemes (`_word_matches`);
+    with `language` (not Korean), also in a finished translation into it.
     Copies registered with `register_search_demotion` come last; before them,
-    entries whose title holds every term, then the most recently indexed; at
-    most `limit`, counted after visibility and association.
+    entries whose title holds every term, then those found by morphemes
+    rather than only as substrings, then the most recently indexed; at most
+    `limit`, counted after visibility and association.
     """
     title, body = _columns()
-    entries = IndexEntry.objects.all()
-    for term in terms:
-        entries = entries.filter(_IContains(F(title), term) | _IContains(F(body), term))
+    words = korean.analyse_query(list(terms))
+    found = Q()
+    by_morphemes = Q()
+    analysed_all = True
+    for word in words:
+        word_found, analysed = _word_matches(word, title, body)
+        found &= word_found
+        if analysed is None:
+            analysed_all = False
+        else:
+            by_morphemes &= analysed
+    if language:
+        found |= _translated(terms, language)
+    entries = IndexEntry.objects.filter(found)
     visible = Q()
     for source in _sources:
         visible |= _visible_entries(source, reader, dong)
@@ -237,6 +344,15 @@ def matching(
         When(_all_terms_in(title, terms), then=Value(1)),
         default=Value(0),
         output_field=models.IntegerField(),
+    )
+    analysed_rank = (
+        Case(
+            When(by_morphemes, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        if analysed_all and words
+        else Value(0, output_field=models.IntegerField())
     )
     demoted = Q()
     for model, rows in _demotions.items():
@@ -257,8 +373,8 @@ def matching(
     )
     return (
         entries.filter(visible)
-        .annotate(in_title=in_title, demoted=is_demoted)
-        .order_by("demoted", "-in_title", "-pk")
+        .annotate(in_title=in_title, analysed=analysed_rank, demoted=is_demoted)
+        .order_by("demoted", "-in_title", "-analysed", "-pk")
         .values_list("content_type_id", "object_id", title, body)[:limit]
     )
 
@@ -270,7 +386,11 @@ def find(
     dong: DongChoice | None = None,
     limit: int = LIMIT,
 ) -> list[Hit]:
-    """What `matching` finds for the words of `query`, as hits to describe: one query."""
+    """What `matching` finds for the words of `query`, as hits to describe: one query.
+
+    In an interface language other than Korean, content with a finished
+    translation into that language holding the words is found too.
+    """
     terms = terms_of(query)
     if not terms or not _sources:
         return []
@@ -279,7 +399,13 @@ def find(
         for source in _sources
         for type_id in get_descendants_content_types_pks(source.model)
     }
-    rows = matching(terms, reader=reader, dong=dong, limit=limit)
+    rows = matching(
+        terms,
+        reader=reader,
+        dong=dong,
+        limit=limit,
+        language=_translation_language(),
+    )
     return [
         Hit(by_type[type_id], int(object_id), Match(terms, t or "", b or ""))
         for type_id, object_id, t, b in rows

@@ -69,7 +69,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
     dongs = search.dong_choices()
     chosen = request.GET.get("dong", "")
     dong = next((d for d in dongs if d.slug == chosen), None)
-    hits = search.find(query, reader=request.user, dong=dong) if query else []
+    # One more than listed: "more than 500 results" is then true, never a guess.
+    hits = (
+        search.find(query, reader=request.user, dong=dong, limit=search.LIMIT + 1)
+        if query
+        else []
+    )
+    capped = len(hits) > search.LIMIT
+    hits = hits[: search.LIMIT]
     page = Paginator(hits, 20).get_page(request.GET.get("page"))
     page.object_list = search.describe(page.object_list, reader=request.user)
     return render(
@@ -81,7 +88,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "dongs": dongs,
             "dong": dong,
             "count": len(hits),
-            "capped": len(hits) >= search.LIMIT,
+            "capped": capped,
         },
     )
 

@@ -307,7 +307,10 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 # Dong pages are addressed by stable ASCII slugs (yeoksam-1); pages created in
 # the admin get transliterated ASCII slugs rather than Hangul ones.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, also writing each entry's Korean search terms
+# (district.search_backend, district.korean). False: substring search only.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "district.search_backend"}}
+DONGNE_KOREAN_ANALYSER = True
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
