@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from district.page_routing import SpecificChildRoutingMixin
 from district.privacy import ViewRestrictionsInOneQueryMixin, public, public_within
+from district.slugs import ReadableSlugMixin, ReadableSlugPageForm
 from district.validators import validate_one_line
 from dong.blocks import DongBodyBlock
 
@@ -263,7 +264,8 @@ class NoticeTag(TaggedItemBase):
     )
 
 
-class NoticePage(ViewRestrictionsInOneQueryMixin, Page):
+class NoticePage(ReadableSlugMixin, ViewRestrictionsInOneQueryMixin, Page):
+    base_form_class = ReadableSlugPageForm
     date = models.DateField(_("date"), default=date.today)
     summary = models.CharField(
         _("summary"), max_length=300, blank=True, validators=[validate_one_line]
@@ -381,8 +383,10 @@ class MinutesIndexPage(
         return context
 
 
-class MinutesPage(ViewRestrictionsInOneQueryMixin, Page):
+class MinutesPage(ReadableSlugMixin, ViewRestrictionsInOneQueryMixin, Page):
     """Minutes of one meeting: published for transparency, or private among the leaders while a draft."""
+
+    base_form_class = ReadableSlugPageForm
 
     meeting_date = models.DateField(_("meeting date"))
     meeting_type = models.CharField(
@@ -469,8 +473,12 @@ class MinutesDocument(Orderable):
     panels = (FieldPanel("document"),)
 
 
-class StandardPage(SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page):
+class StandardPage(
+    ReadableSlugMixin, SpecificChildRoutingMixin, ViewRestrictionsInOneQueryMixin, Page
+):
     """Anything else an association (or the district) publishes: programmes, how to join, about."""
+
+    base_form_class = ReadableSlugPageForm
 
     introduction = models.TextField(_("introduction"), blank=True)
     body = RichTextField(_("body"), blank=True)

@@ -1,5 +1,8 @@
-"""The kernel's Wagtail admin hooks: the association boundary (`district.admin_boundaries`)."""
+"""The kernel's Wagtail admin hooks: the association boundary (`district.admin_boundaries`), readable slugs."""
 
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 
 from district.admin_boundaries import (
@@ -7,6 +10,7 @@ from district.admin_boundaries import (
     ScopedImagesAPIViewSet,
     hide_whole_tree_reports,
 )
+from district.slugs import slugify_view
 
 
 # After Wagtail's own registrations (order 0), so these endpoints replace them.
@@ -21,3 +25,17 @@ hooks.register("construct_reports_menu", hide_whole_tree_reports)
 
 # Appeals and sanctions (district.moderation) register their own admin URLs and menu items.
 from district.moderation import wagtail_hooks as _moderation_hooks  # noqa: E402, F401
+
+
+@hooks.register("register_admin_urls")
+def slugify_url():
+    return [path("dongne/slugify/", slugify_view, name="dongne_slugify")]
+
+
+@hooks.register("insert_editor_js")
+def readable_slug_js() -> str:
+    return format_html(
+        '<span hidden data-dongne-slugify-url="{}"></span><script src="{}"></script>',
+        reverse("dongne_slugify"),
+        static("district/js/admin-slug.js"),
+    )
