@@ -21,3 +21,7 @@ class EventsConfig(AppConfig):
         search.register()
         for kind in notifications.KINDS:
             register_notification_kind(kind, getattr(notifications, kind))
+        # Closing an account and downloading one's data (district.accounts).
+        from events import privacy
+
+        privacy.register()

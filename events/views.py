@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from district import access_log, live
 from district import csv as safe_csv
-from district import live
 from district.csv import csv_response
 from district.forms import submit
+from district.models import display_name
 from district.ratelimit import RateLimited
 from events import permissions, selectors, services
 from events.calendar import board_ics, event_ics, occurrences_ics
@@ -354,6 +355,8 @@ def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 def attendees(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = permissions.access_attendees(request.user, occurrence_id)
     rows = list(selectors.attendees(occurrence))
+    if request.method == "GET":
+        access_log.record(request, "event attendee list", occurrence)
     if request.method == "POST":
         present = {
             int(value) for value in request.POST.getlist("attended") if value.isdigit()
@@ -388,6 +391,9 @@ def attendees(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 def attendees_csv(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     """The attendee list as CSV: display names only (no e-mail addresses), with a BOM so Excel reads Korean."""
     occurrence = permissions.access_attendees(request.user, occurrence_id)
+    access_log.record(
+        request, "event attendee list (CSV)", occurrence, action=access_log.EXPORT
+    )
     response = csv_response(
         f"event-{occurrence.event_id}-"
         f"{timezone.localtime(occurrence.starts_at):%Y%m%d-%H%M}.csv"
@@ -399,7 +405,7 @@ def attendees_csv(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     for row in selectors.attendees(occurrence):
         writer.writerow(
             [
-                row.user.profile.display_name,
+                display_name(row.user),
                 row.get_status_display(),
                 row.guests,
                 timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),

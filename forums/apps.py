@@ -37,3 +37,7 @@ class ForumsConfig(AppConfig):
             dong=search.posts_in,
             describe=search.describe_post,
         )
+        # Closing an account and downloading one's data (district.accounts).
+        from forums import privacy
+
+        privacy.register()

@@ -24,3 +24,7 @@ class ProposalsConfig(AppConfig):
         search.register()
         registry.register_item_source("proposals", ballot_items)
         registry.register_result_handler(ballot_results)
+        # Closing an account and downloading one's data (district.accounts).
+        from proposals import privacy
+
+        privacy.register()

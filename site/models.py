@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -389,6 +390,9 @@ class DataExport(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 # Sanctions and appeals live in their own module (district.moderation); imported here so Django sees them.

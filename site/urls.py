@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from district import admin_boundaries, csp, notification_views, views
+from district import admin_boundaries, csp, notification_views, privacy_views, views
 from district.api import api_router
 
 urlpatterns = [
@@ -15,6 +15,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
+    path("accounts/close/", privacy_views.account_close_view, name="account_close"),
+    path("accounts/my-data/", privacy_views.data_export_view, name="data_export"),
+    path(
+        "accounts/my-data/<int:export_id>/download/",
+        privacy_views.data_export_download,
+        name="data_export_download",
+    ),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
     path("notifications/", notification_views.notification_list, name="notifications"),

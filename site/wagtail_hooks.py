@@ -39,3 +39,11 @@ def readable_slug_js() -> str:
         reverse("dongne_slugify"),
         static("district/js/admin-slug.js"),
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_access_log():
+    """Who looked at whose personal data: superusers only (district.access_log_admin)."""
+    from district.access_log_admin import AccessLogViewSet
+
+    return AccessLogViewSet("access_log")

@@ -21,3 +21,7 @@ class VotesConfig(AppConfig):
         register_topic("ballot", can_follow_ballot)
         for kind in notifications.KINDS:
             register_notification_kind(kind, getattr(notifications, kind))
+        # Closing an account and downloading one's data (district.accounts).
+        from votes import privacy
+
+        privacy.register()

@@ -85,6 +85,11 @@ def vote_refusal(user: AnyUser, ballot: Ballot) -> str | None:
             return "other_dong"
     if Participation.objects.filter(ballot=ballot, user=user).exists():
         return "voted"
+    from votes.privacy import voiced_after_closing
+
+    # Took part, closed the account, signed up again with the same address.
+    if voiced_after_closing(user, ballot):
+        return "voted"
     if (
         ballot.needs_confirmation
         and not ballot.confirmations.filter(user=user).exists()

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "district.cache.AnonymousPageCacheMiddleware",
     "district.page_routing.CachedSiteMiddleware",
+    "district.access_log.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "district.urls"
@@ -285,6 +286,11 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Residents' data exports: private, outside MEDIA (served to their owner only).
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "exports", "base_url": None},
+    },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -448,6 +454,13 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
+# Personal data: how long each kind is kept (district.retention; README, "Privacy (PIPA)").
+UNVERIFIED_ACCOUNT_DAYS = 7
+DATA_EXPORT_DAYS = 7
+EMAIL_LOG_DAYS = 30
+NOTIFICATION_DAYS = 365
+ACCESS_LOG_RETENTION_DAYS = 730  # at least two years (never less, whatever is set)
+
 # Editors' avatars are not fetched from Gravatar: no e-mail hash leaves the site.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

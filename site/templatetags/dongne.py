@@ -29,6 +29,14 @@ def isotime(value) -> str:
 
 
 @register.filter
+def member_name(user) -> str:
+    """`{{ post.author|member_name }}`: the display name, or "former member" for a closed account."""
+    from district.models import display_name
+
+    return display_name(user) if hasattr(user, "get_username") else ""
+
+
+@register.filter
 def get_item(mapping, key):
     """`counts|get_item:kind` — a dict lookup by a variable key."""
     if not mapping:
