@@ -272,6 +272,8 @@ class Occurrence(models.Model):
                 fields=("event", "starts_at"), name="occurrence_once_per_start"
             ),
         )
+        # The calendar and the lists read dates in time order, a page at a time.
+        indexes = (models.Index(fields=("starts_at", "id"), name="occurrence_starts"),)
 
     def places_left(self) -> int | None:
         if self.event.capacity is None:
