@@ -41,3 +41,7 @@ class ForumsConfig(AppConfig):
         from forums import privacy
 
         privacy.register()
+        # Machine translation of titles and posts (district.translation).
+        from forums import translation
+
+        translation.register()

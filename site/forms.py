@@ -189,6 +189,7 @@ class ProfileForm(forms.ModelForm):
             "age_band",
             "language",
             "email_notifications",
+            "always_translate",
         )
 
     def __init__(self, *args, **kwargs):

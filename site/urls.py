@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from district import admin_boundaries, csp, notification_views, privacy_views, views
 from district.api import api_router
+from district.translation import views as translation_views
 
 urlpatterns = [
     # Before Wagtail's admin: whole-tree reports for district staff only.
@@ -36,6 +37,8 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("moderation/", include("district.moderation.urls")),
     path("search/", views.search_view, name="search"),
+    path("translations/", translation_views.translations, name="translations"),
+    path("glossary/", translation_views.glossary_page, name="translation_glossary"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", csp.csp_report, name="csp_report"),
     path("api/v2/", api_router.urls),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from district import languages, search
 from district.forms import ProfileForm
 from district.models import Profile
+from district.translation import preferences as translation_preferences
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -54,6 +55,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         profile = form.save()
+        translation_preferences.remember(request, profile.always_translate)
         response = HttpResponseRedirect(request.path)
         if profile.language:
             translation.activate(profile.language)

@@ -158,3 +158,18 @@ def pytest_collection_modifyitems(items):
     hang). The sort is stable: every other test keeps its place.
     """
     items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
+@pytest.fixture
+def libretranslate(settings):
+    """A local LibreTranslate-speaking server, with the site pointed at it (tests/libretranslate.py)."""
+    from tests.libretranslate import FakeLibreTranslate
+
+    server = FakeLibreTranslate().start()
+    settings.LIBRETRANSLATE_URL = server.url
+    settings.LIBRETRANSLATE_API_KEY = ""
+    settings.LIBRETRANSLATE_TIMEOUT = 1
+    settings.TRANSLATION_BACKEND = "district.translation.backends.LibreTranslateBackend"
+    settings.TRANSLATION_RETRY_DELAYS = [0, 0]
+    yield server
+    server.stop()

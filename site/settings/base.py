@@ -374,7 +374,31 @@ RATE_LIMITS = {
     "proposal_support": "30/m,300/d",
     "vote": "10/m,60/h",
     "edit": "10/m,100/d",
+    "translation": "20/m,300/d",
 }
+
+# Machine translation of residents' writing (district.translation). A district
+# runs its own LibreTranslate server, so no resident's text leaves it; without
+# LIBRETRANSLATE_URL there is no backend and the "Translate" control is hidden.
+LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "")
+LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+LIBRETRANSLATE_TIMEOUT = float(os.environ.get("LIBRETRANSLATE_TIMEOUT", "10"))
+# LibreTranslate's code for each site language that differs (newer servers say "zh-Hans").
+LIBRETRANSLATE_LANGUAGE_CODES = {
+    "zh-hans": os.environ.get("LIBRETRANSLATE_CHINESE_CODE", "zh")
+}
+TRANSLATION_BACKEND = (
+    os.environ.get(
+        "TRANSLATION_BACKEND",
+        "district.translation.backends.LibreTranslateBackend",
+    )
+    if LIBRETRANSLATE_URL or os.environ.get("TRANSLATION_BACKEND")
+    else None
+)
+# Back-off between tries inside one background task (seconds), then later
+# rounds, each waiting twice as long from 5 minutes, where the task backend can defer.
+TRANSLATION_RETRY_DELAYS = [1, 3, 9]
+TRANSLATION_LATER_ATTEMPTS = 3
 
 # Anonymous readers get Wagtail pages from the cache (district.cache); every
 # publish invalidates it. 0 turns it off.
