@@ -24,10 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 PY = sys.executable
 
-DB_NAME = "dongne_bench"
+# BENCH_DB_NAME / BENCH_DONGNE_REDIS_URL let one engineer bench on their own database and Redis db.
+DB_NAME = os.environ.get("BENCH_DB_NAME", "dongne_bench")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_URL = "redis://127.0.0.1:6379/13"  # ours (channels-redis, prefix "dongne")
-BARE_REDIS_URL = "redis://127.0.0.1:6379/12"  # bare Channels baseline
+REDIS_URL = os.environ.get(
+    "BENCH_DONGNE_REDIS_URL", "redis://127.0.0.1:6379/13"
+)  # ours (channels-redis, prefix "dongne")
+BARE_REDIS_URL = os.environ.get(
+    "BENCH_BARE_REDIS_URL", "redis://127.0.0.1:6379/12"
+)  # bare Channels baseline
 BARE_PREFIX = "benchbare"
 SECRET_KEY = "bench-only-secret-key-" + "x" * 40
 
@@ -190,7 +195,14 @@ class Servers:
         port: int,
         env: dict[str, str],
         app_dir: str | None = None,
+        deflate: bool | None = None,
     ) -> subprocess.Popen:
+        """deflate: uvicorn's --ws-per-message-deflate; None leaves uvicorn's default (on),
+        except for the project's app, which gets the project's setting
+        (DONGNE_WS_PERMESSAGE_DEFLATE in `env`, off by default) as `manage.py serve` passes it.
+        """
+        if deflate is None and app.startswith("district."):
+            deflate = env.get("DONGNE_WS_PERMESSAGE_DEFLATE", "0") == "1"
         cmd = [
             PY,
             "-m",
@@ -209,6 +221,8 @@ class Servers:
         ]
         if app_dir:
             cmd += ["--app-dir", app_dir]
+        if deflate is not None:
+            cmd += ["--ws-per-message-deflate", "true" if deflate else "false"]
         return self.start(name, cmd, env, port)
 
     def stop_all(self) -> None:

@@ -7,6 +7,10 @@ connected, i.e. a member of group "bench"), wait, read VmRSS again.
 
   python bench/socket_memory.py --sockets 3000
 
+Scenarios: dongne (the project's default, permessage-deflate off), dongne-deflate (on),
+channels (bare consumer, uvicorn's default: on), channels-nodeflate (off). The client offers
+permessage-deflate as browsers do (--no-compression: it does not).
+
 Stops by itself; the server processes are terminated and waited for in `finally`.
 """
 
@@ -94,49 +98,40 @@ async def bench(args, servers: common.Servers, rows: list[dict]) -> None:
     topic, thread_id = info["topic"], info["thread_id"]
     common.clean_bare_redis()
 
-    if "dongne" in args.scenarios:
-        port = common.free_port()
-        proc = servers.uvicorn(
-            "dongne", "district.asgi:application", port, common.project_env()
+    for scenario in args.scenarios:
+        # (server deflate flag, app, url path, subscribe frame, HTTP warm-up paths)
+        deflate = not scenario.endswith("-nodeflate") and (
+            scenario.startswith("channels") or scenario.endswith("-deflate")
         )
-        try:
-            rows.append(
-                await measure(
-                    "dongne",
-                    proc.pid,
-                    port,
-                    f"ws://127.0.0.1:{port}/ws/live/",
-                    {"type": "subscribe", "topic": topic},
-                    fanout.key_dongne(topic),
-                    args,
-                    ["/", f"/forums/t/{thread_id}/"],
-                )
-            )
-        finally:
-            servers.stop(proc)
-
-    if "channels" in args.scenarios:
         port = common.free_port()
-        proc = servers.uvicorn(
-            "channels",
-            "bare_channels_app:application",
-            port,
-            common.bare_env(args.bare_stock_redis_timeout),
-            app_dir=str(common.BENCH),
-        )
-        try:
-            rows.append(
-                await measure(
-                    "channels",
-                    proc.pid,
-                    port,
-                    f"ws://127.0.0.1:{port}/ws/bench/",
-                    None,
-                    fanout.key_bare,
-                    args,
-                    [],
-                )
+        if scenario.startswith("dongne"):
+            proc = servers.uvicorn(
+                scenario,
+                "district.asgi:application",
+                port,
+                common.project_env(),
+                deflate=deflate,
             )
+            target = (
+                f"ws://127.0.0.1:{port}/ws/live/",
+                {"type": "subscribe", "topic": topic},
+                fanout.key_dongne(topic),
+                ["/", f"/forums/t/{thread_id}/"],
+            )
+        else:
+            proc = servers.uvicorn(
+                scenario,
+                "bare_channels_app:application",
+                port,
+                common.bare_env(args.bare_stock_redis_timeout),
+                app_dir=str(common.BENCH),
+                deflate=deflate,
+            )
+            target = (f"ws://127.0.0.1:{port}/ws/bench/", None, fanout.key_bare, [])
+        try:
+            row = await measure(scenario, proc.pid, port, *target[:3], args, target[3])
+            row["deflate"] = deflate
+            rows.append(row)
         finally:
             servers.stop(proc)
 
@@ -157,8 +152,10 @@ def main() -> int:
     parser.add_argument(
         "--scenarios",
         nargs="+",
-        default=["dongne", "channels"],
-        choices=["dongne", "channels"],
+        default=["dongne", "dongne-deflate", "channels"],
+        choices=["dongne", "dongne-deflate", "channels", "channels-nodeflate"],
+        help="dongne: the project's default (permessage-deflate off); dongne-deflate: on; "
+        "channels: bare Channels consumer with uvicorn's default (on); channels-nodeflate: off",
     )
     parser.add_argument("--no-compression", action="store_true")
     parser.add_argument("--bare-stock-redis-timeout", action="store_true")
@@ -183,23 +180,26 @@ def main() -> int:
 
     print()
     print(
-        f"{'server':<10} {'sockets':>7} {'alive':>6} {'RSS warm MB':>12} {'RSS after MB':>13} "
-        f"{'delta MB':>9} {'KB/socket':>10}"
+        f"{'server':<19} {'deflate':>7} {'sockets':>7} {'alive':>6} {'RSS warm MB':>12} "
+        f"{'RSS after MB':>13} {'delta MB':>9} {'KB/socket':>10}"
     )
     per = {}
     for r in rows:
         delta = r["after_kb"] - r["before_kb"]
         per[r["name"]] = delta / max(1, r["opened"])
         print(
-            f"{r['name']:<10} {r['opened']:>7} {r['alive']:>6} {r['before_kb'] / 1024:>12.1f} "
-            f"{r['after_kb'] / 1024:>13.1f} {delta / 1024:>9.1f} {per[r['name']]:>10.1f}"
+            f"{r['name']:<19} {'on' if r['deflate'] else 'off':>7} {r['opened']:>7} {r['alive']:>6} "
+            f"{r['before_kb'] / 1024:>12.1f} {r['after_kb'] / 1024:>13.1f} {delta / 1024:>9.1f} "
+            f"{per[r['name']]:>10.1f}"
         )
     print("KB/socket = (RSS after - RSS warm) / sockets opened")
-    if "dongne" in per and "channels" in per and per["channels"] > 0:
-        print(
-            f"dongne / bare-Channels per socket = {per['dongne']:.1f} / {per['channels']:.1f} KB "
-            f"= {per['dongne'] / per['channels']:.2f}x"
-        )
+    if per.get("channels", 0) > 0:
+        for name in ("dongne", "dongne-deflate"):
+            if name in per:
+                print(
+                    f"{name} / bare Channels (uvicorn default) per socket = "
+                    f"{per[name]:.1f} / {per['channels']:.1f} KB = {per[name] / per['channels']:.2f}x"
+                )
     for r in rows:
         notes = [f"opened in {r['open_s']:.1f}s"]
         if r["failed"]:

@@ -34,6 +34,22 @@ SOCKET_COUNT_SECONDS = 6 * 60 * 60
 logger = logging.getLogger(__name__)
 
 
+def uvicorn_socket_options() -> list[str]:
+    """uvicorn's flags for sockets as the project serves them: the frame cap and permessage-deflate.
+
+    Compression is negotiated by uvicorn before the application sees the
+    socket, so `DONGNE_WS_PERMESSAGE_DEFLATE` can only reach it as a flag;
+    `manage.py serve` adds these to a uvicorn command that lacks them.
+    """
+    deflate = "true" if settings.DONGNE_WS_PERMESSAGE_DEFLATE else "false"
+    return [
+        "--ws-max-size",
+        str(SERVER_MAX_FRAME_BYTES),
+        "--ws-per-message-deflate",
+        deflate,
+    ]
+
+
 def _sockets_key(user_id: int) -> str:
     return f"live:sockets:{user_id}"
 

@@ -29,6 +29,11 @@ def shared_database_url() -> str:
     return f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def deflate_flag() -> str:
+    """uvicorn's `--ws-per-message-deflate` value as the project serves (DONGNE_WS_PERMESSAGE_DEFLATE)."""
+    return "true" if settings.DONGNE_WS_PERMESSAGE_DEFLATE else "false"
+
+
 def wait_until_up(port: int, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -78,6 +83,8 @@ def start_uvicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
             str(port),
             "--ws-max-size",
             "65536",  # district.consumers.SERVER_MAX_FRAME_BYTES
+            "--ws-per-message-deflate",
+            deflate_flag(),
             "--log-level",
             "warning",
         ],
@@ -109,6 +116,8 @@ def uvicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[int]:
             str(port),
             "--ws-max-size",
             "65536",  # district.consumers.SERVER_MAX_FRAME_BYTES
+            "--ws-per-message-deflate",
+            deflate_flag(),
         ]
         + (["--workers", str(workers)] if workers > 1 else [])
         + ["--log-level", "warning"],

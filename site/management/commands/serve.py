@@ -10,6 +10,10 @@ the server (in the foreground, as before). When the server has stopped, the
 worker gets exactly one SIGTERM, finishes its current task and exits. The
 worker does not reload on code changes (its reloader would SIGKILL it mid-task
 on the way out): restart `make run` after changing a task.
+
+A uvicorn server command gets the project's socket flags it does not set
+itself (`district.consumers.uvicorn_socket_options`: the frame cap, and
+permessage-deflate as `DONGNE_WS_PERMESSAGE_DEFLATE` says).
 """
 
 from __future__ import annotations
@@ -23,6 +27,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 WORKER_GRACE_SECONDS = 60
+
+
+def with_socket_options(command: list[str]) -> list[str]:
+    """`command` plus the project's uvicorn socket flags it lacks (unchanged if it is not uvicorn)."""
+    from district.consumers import uvicorn_socket_options
+
+    if not any(Path(part).name == "uvicorn" for part in command):
+        return command
+    options = uvicorn_socket_options()
+    missing: list[str] = []
+    for flag, value in zip(options[::2], options[1::2], strict=True):
+        if not any(part == flag or part.startswith(flag + "=") for part in command):
+            missing += [flag, value]
+    return [*command, *missing]
 
 
 class Command(BaseCommand):
@@ -62,7 +80,9 @@ class Command(BaseCommand):
                 start_new_session=True,
             )
             try:
-                server = subprocess.Popen(server_command, cwd=settings.BASE_DIR)
+                server = subprocess.Popen(
+                    with_socket_options(server_command), cwd=settings.BASE_DIR
+                )
             except OSError as error:
                 worker.terminate()
                 worker.wait()
