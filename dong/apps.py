@@ -20,6 +20,10 @@ class DongConfig(AppConfig):
         from dong import search
 
         register_dong_choices(search.dong_choices)
+        # Machine translation of notices and minutes (district.translation).
+        from dong import translation
+
+        translation.register()
         register_search_source(
             Page,
             visible=search.visible_pages,

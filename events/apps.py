@@ -25,3 +25,7 @@ class EventsConfig(AppConfig):
         from events import privacy
 
         privacy.register()
+        # Machine translation of titles, descriptions and places (district.translation).
+        from events import translation
+
+        translation.register()

@@ -28,3 +28,7 @@ class ProposalsConfig(AppConfig):
         from proposals import privacy
 
         privacy.register()
+        # Machine translation of titles, descriptions and places (district.translation).
+        from proposals import translation
+
+        translation.register()

@@ -23,6 +23,7 @@ from district.translation.registry import (
     registered,
     source_hash,
     source_text,
+    text_to_send,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "registered",
     "source_hash",
     "source_text",
+    "text_to_send",
 ]

@@ -14,7 +14,15 @@ FORMATS = ("text", "markdown", "html")
 @dataclass(frozen=True)
 class TranslatableField:
     name: str
-    format: str = "text"  # "text" (one line or plain), "markdown" (residents' Markdown), "html" (rich text)
+    format: str = (
+        "text"  # "text" (plain), "markdown" (residents' Markdown), "html" (rich text)
+    )
+    source: Callable[[models.Model], str] | None = (
+        None  # the text, if not the attribute
+    )
+    prepare: Callable[[models.Model], str] | None = (
+        None  # what is sent, if not the text
+    )
 
 
 @dataclass(frozen=True)
@@ -42,18 +50,24 @@ def register_translatable(
 ) -> None:
     """Declare `fields` of `model` translatable.
 
-    A field is a name (plain text) or `(name, format)` with format "text",
-    "markdown" or "html". `topic(obj)` names the live topic a finished
+    A field is a name (plain text), `(name, format)` with format "text",
+    "markdown" or "html", or a `TranslatableField` whose `source(obj)` gives
+    the text (a StreamField's blocks) and `prepare(obj)` what is sent (rich
+    text with its links expanded). `topic(obj)` names the live topic a finished
     translation is announced on (None: the page polls instead). `can_read(request,
     obj)` says who may ask for and read the translation (default: anyone who can
     see the page it is on; pages with view restrictions are checked by default).
     """
     parsed = {}
     for spec in fields:
+        if isinstance(spec, TranslatableField):
+            parsed[spec.name] = spec
+            continue
         name, fmt = (spec, "text") if isinstance(spec, str) else spec
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown translation format {fmt!r}")
         parsed[name] = TranslatableField(name, fmt)
+    for spec in parsed.values():
+        if spec.format not in FORMATS:
+            raise ValueError(f"unknown translation format {spec.format!r}")
     _registry[_label(model)] = Translatable(model, parsed, topic, can_read)
 
 
@@ -79,10 +93,21 @@ def enabled() -> bool:
 
 
 def source_text(obj, name: str) -> str:
+    """The text of one field as stored: what is hashed, and shown as the original."""
+    spec = field_for(obj, name)
+    if spec is not None and spec.source is not None:
+        return spec.source(obj) or ""
     value = getattr(obj, name, "")
     if hasattr(value, "source"):  # a RichText value
         value = value.source
     return "" if value is None else str(value)
+
+
+def text_to_send(obj, name: str) -> str:
+    spec = field_for(obj, name)
+    if spec is not None and spec.prepare is not None:
+        return spec.prepare(obj) or ""
+    return source_text(obj, name)
 
 
 def source_hash(text: str) -> str:

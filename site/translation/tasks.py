@@ -21,6 +21,7 @@ from district.translation.registry import (
     registered,
     source_hash,
     source_text,
+    text_to_send,
 )
 from district.translation.rendering import language_name, render
 
@@ -67,7 +68,7 @@ def translate_field(translation_id: int) -> str:
         _finish(row, obj, status=Translation.Status.FAILED, error="no backend")
         return "no backend"
     fmt = entry.fields[row.field].format
-    protected = glossary.protect(text, row.target_language)
+    protected = glossary.protect(text_to_send(obj, row.field), row.target_language)
     delays = _delays()
     error = ""
     for attempt in range(len(delays) + 1):

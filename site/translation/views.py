@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
@@ -70,17 +71,23 @@ def _state(found, language: str) -> dict:
     return items
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def translations(request: HttpRequest) -> HttpResponse:
     """GET ?key=…: where the translations into the page's language stand. POST key=…: ask for them.
 
     Asking is rate-limited per account or address (one count per request,
     however many keys); reading is not. Objects the reader may not read are
-    left out, as if they did not exist.
+    left out, as if they did not exist. Asking needs the `X-Dongne-Translate`
+    header instead of a CSRF token: a cross-site page cannot send a custom
+    header without a CORS preflight we never grant, and anonymous readers of
+    cached pages have no token (asking changes nothing of theirs anyway).
     """
     if not enabled():
         return JsonResponse({"items": {}, "enabled": False}, status=404)
     language = get_language() or "ko"
+    if request.method == "POST" and request.headers.get("X-Dongne-Translate") != "1":
+        return JsonResponse({"error": "missing X-Dongne-Translate header"}, status=403)
     data = request.POST if request.method == "POST" else request.GET
     found = _resolve(request, data.getlist("key"))
     if request.method == "POST" and found:

@@ -305,10 +305,14 @@ def test_endpoint_requests_and_reports_and_hides_what_reader_cannot_see(
     as_reader(client, vietnamese, "vi")
     response = client.get(reverse("translations"), {"key": [key(post, "body")]})
     assert response.json()["items"][key(post, "body")]["status"] == "none"
+    # Asking needs the custom header (a cross-site form cannot send it).
+    forged = client.post(reverse("translations"), {"key": [key(post, "body")]})
+    assert forged.status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("translations"),
             {"key": [key(post, "body"), key(hidden, "body"), "1.2", "x.y.z"]},
+            HTTP_X_DONGNE_TRANSLATE="1",
         )
     assert response.status_code == 200
     items = response.json()["items"]
@@ -340,7 +344,11 @@ def test_vietnamese_answer_read_in_korean_by_a_leader(
     assert f'data-translation="{key(reply, "body")}"' in page
     assert f'data-translation="{key(first_post(thread), "body")}"' not in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("translations"), {"key": [key(reply, "body")]})
+        client.post(
+            reverse("translations"),
+            {"key": [key(reply, "body")]},
+            HTTP_X_DONGNE_TRANSLATE="1",
+        )
     items = client.get(reverse("translations"), {"key": [key(reply, "body")]}).json()[
         "items"
     ]

@@ -9,13 +9,6 @@ for (const node of document.querySelectorAll("[data-translation]")) {
   controls.get(node.dataset.translation).push(node);
 }
 
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  if (match) return decodeURIComponent(match[1]);
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
-
 function setExpanded(node, expanded) {
   const button = node.querySelector("[data-translate-button]");
   const result = node.querySelector(".translation-result");
@@ -74,7 +67,7 @@ async function exchange(method, keys, retry = false) {
   let url = "/translations/";
   if (method === "POST") {
     options.body = params;
-    options.headers["X-CSRFToken"] = csrfToken();
+    options.headers["X-Dongne-Translate"] = "1";
   } else {
     url += `?${params}`;
   }
