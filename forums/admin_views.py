@@ -108,7 +108,12 @@ def moderate_post(request: HttpRequest, post_id: int, action: str) -> HttpRespon
     if submit(
         request,
         form,
-        lambda data: service(moderator=request.user, post=post, reason=data["reason"]),
+        lambda data: service(
+            moderator=request.user,
+            post=post,
+            reason=data["reason"],
+            reason_code=data["reason_code"],
+        ),
     ):
         messages.success(request, _("Done: %(action)s.") % {"action": label})
         return redirect(reverse("forums_moderation_queue"))
@@ -142,6 +147,7 @@ def moderate_thread(request: HttpRequest, thread_id: int, action: str) -> HttpRe
             moderator=request.user,
             thread=thread,
             reason=data["reason"],
+            reason_code=data["reason_code"],
             **({"board": data["board"]} if action == "move" else {}),
         ),
     ):

@@ -20,6 +20,10 @@ class ForumsConfig(AppConfig):
         register_topic("board", permissions.can_subscribe_board)
         for kind in ("reply", "quote", "mention", "moderation"):
             register_notification_kind(kind, getattr(notifications, kind))
+        # Appeals against moderators' actions, and the transparency report's counts.
+        from forums import appeals
+
+        appeals.register()
 
         from district.search import register_search_source
         from forums import search

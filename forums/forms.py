@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
+from district.moderation.reasons import ModerationReason
 from district.pii import PersonalDataFormMixin
 from district.validators import validate_one_line
 from forums.models import Board, ReportReason
@@ -83,6 +84,9 @@ class ReportForm(forms.Form):
 
 
 class ModerationForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label=_("Reason code"), choices=ModerationReason.choices
+    )
     reason = forms.CharField(
         label=_("Reason (the author will see it)"),
         max_length=1000,

@@ -12,6 +12,7 @@ from taggit.models import TaggedItemBase
 from wagtail.search import index
 
 from district.models import AppendOnlyModel
+from district.moderation.reasons import ModerationReason
 from district.validators import validate_one_line
 
 
@@ -289,6 +290,12 @@ class ModerationAction(AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     summary = models.CharField(_("content"), max_length=200)
+    reason_code = models.CharField(
+        _("reason code"),
+        max_length=20,
+        choices=ModerationReason.choices,
+        default=ModerationReason.OTHER,
+    )
     reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 

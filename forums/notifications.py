@@ -31,9 +31,14 @@ def moderation(n: Notification) -> str:
         if kind in ModerationAction.Kind.values
         else kind
     )
+    from district.moderation.reasons import reason_label
+
+    code = n.params.get("reason_code")
+    reason = n.params.get("reason", "")
     return _(
         "A moderator acted on your content in “%(title)s”: %(action)s. Reason: %(reason)s"
     ) % {
         **n.params,
         "action": action,
+        "reason": f"{reason_label(code)} — {reason}" if code else reason,
     }

@@ -142,8 +142,13 @@ def access_post(user: AnyUser, post_id: int) -> Post:
         ).get(pk=post_id)
     except Post.DoesNotExist:
         raise Http404 from None
-    if (post.is_hidden or post.thread.is_hidden) and not can_moderate(
-        user, post.thread.board
+    if post.thread.is_hidden and not can_read_thread(user, post.thread):
+        raise Http404
+    # A hidden post: its moderators, and its author (who reads why and may appeal).
+    if (
+        post.is_hidden
+        and post.author_id != user.pk
+        and not can_moderate(user, post.thread.board)
     ):
         raise Http404
     return post

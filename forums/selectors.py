@@ -5,10 +5,17 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from forums import permissions
-from forums.models import Board, Post, Reaction, ReadMarker, Thread
+from forums.models import (
+    Board,
+    ModerationAction,
+    Post,
+    Reaction,
+    ReadMarker,
+    Thread,
+)
 
 
 def reaction_counts(post_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -47,8 +54,27 @@ def thread_posts(user: User | AnonymousUser, thread: Thread) -> QuerySet[Post]:
         .order_by("id")
     )
     if not permissions.can_moderate(user, thread.board):
-        posts = posts.filter(is_hidden=False)
+        # Authors still see their own hidden posts, with why (`hidden_notes`).
+        visible = Q(is_hidden=False)
+        if user.is_authenticated:
+            visible |= Q(author_id=user.pk)
+        posts = posts.filter(visible)
     return posts
+
+
+def hidden_notes(user: User | AnonymousUser, posts: list[Post]) -> None:
+    """Give each of `user`'s own hidden posts the moderation entry that hid it (`post.hidden_by`), for the reason and the appeal link."""
+    mine = [p.pk for p in posts if p.is_hidden and p.author_id == user.pk]
+    if not mine:
+        return
+    latest: dict[int, ModerationAction] = {}
+    for action in ModerationAction.objects.filter(
+        post_id__in=mine,
+        kind__in=(ModerationAction.Kind.HIDE, ModerationAction.Kind.AUTO_HIDE),
+    ).order_by("created_at", "id"):
+        latest[action.post_id] = action
+    for post in posts:
+        post.hidden_by = latest.get(post.pk)
 
 
 def thread_page(
@@ -65,6 +91,8 @@ def thread_page(
                 "post_id", "kind"
             )
         )
+    if user.is_authenticated:
+        hidden_notes(user, posts)
     for post in posts:
         post.counts = counts.get(post.pk, {})
         post.my_reactions = {kind for post_id, kind in mine if post_id == post.pk}

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from district import live
 from district.forms import apply_errors, submit
+from district.moderation.policy import Silenced
 from district.ratelimit import RateLimited
 from forums import permissions, selectors, services
 from forums.forms import EditForm, ReplyForm, ReportForm, ThreadForm
@@ -213,13 +214,16 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
         )
     except RateLimited:
         raise  # 429 or a message (district.guards)
-    except (ValidationError, PermissionDenied):
+    except (ValidationError, PermissionDenied) as error:
+        # A silenced person learns until when and why; anyone else the plain refusal.
+        text = (
+            error.messages[0]
+            if isinstance(error, Silenced)
+            else _("You cannot react to this post.")
+        )
         if wants_json(request):
-            return JsonResponse(
-                {"errors": {"__all__": [_("You cannot react to this post.")]}},
-                status=400,
-            )
-        messages.error(request, _("You cannot react to this post."))
+            return JsonResponse({"errors": {"__all__": [text]}}, status=400)
+        messages.error(request, text)
         return redirect(post.get_absolute_url())
     if wants_json(request):
         return JsonResponse({"post_id": post.pk, "counts": counts})

@@ -1,11 +1,21 @@
 """The append-only moderation log, and telling the author what was done and why."""
 
 from django.contrib.auth.models import AbstractUser
+from django.urls import reverse
 
 from district.services import notification_create
 from forums.models import ModerationAction, Post, Thread
 
 Kind = ModerationAction.Kind
+# Actions against an author's content: the author reads why on the action's page, and may appeal.
+AGAINST_AUTHOR = (
+    Kind.HIDE,
+    Kind.AUTO_HIDE,
+    Kind.LOCK,
+    Kind.DELETE,
+    Kind.MOVE,
+    Kind.EDIT,
+)
 
 
 def _summary(thread: Thread, post: Post | None) -> str:
@@ -21,6 +31,7 @@ def moderation_log(
     thread: Thread,
     post: Post | None,
     reason: str,
+    reason_code: str = "other",
     notify: bool = True,
 ) -> ModerationAction:
     """Write the moderation log entry and (unless `notify` is off) tell the author.
@@ -37,13 +48,25 @@ def moderation_log(
         target_author=target,
         summary=_summary(thread, post),
         reason=reason,
+        reason_code=reason_code,
     )
     if not notify or (moderator is not None and target.pk == moderator.pk):
         return action
+    # Where the author reads what was done and why, and may appeal it.
+    url = (
+        reverse("moderation:appeal", args=["action", action.pk])
+        if kind in AGAINST_AUTHOR
+        else thread.get_absolute_url()
+    )
     notification_create(
         user=target,
         kind="moderation",
-        url=thread.get_absolute_url() if kind not in (Kind.DELETE,) else "",
-        params={"title": thread.title, "action": kind, "reason": reason},
+        url=url,
+        params={
+            "title": thread.title,
+            "action": kind,
+            "reason": reason,
+            "reason_code": reason_code,
+        },
     )
     return action

@@ -3,15 +3,24 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from district import live
+from district.moderation.policy import require_can_participate
+from district.moderation.reasons import ModerationReason
 from district.ratelimit import rate_limit
 from forums import permissions
 from forums.models import Board, Post, Report, Thread
 from forums.services.log import Kind, moderation_log
 from forums.services.posting import post_payload
+
+
+def _check_reason_code(reason_code: str) -> str:
+    if reason_code not in ModerationReason.values:
+        raise ValidationError({"reason_code": _("Choose a reason.")})
+    return reason_code
 
 
 def _require_moderator(moderator: AbstractUser, board: Board, reason: str) -> str:
@@ -39,6 +48,7 @@ def report_create(
     post = _locked_post(post)
     if not permissions.can_react_or_report(reporter, post):
         raise PermissionDenied
+    require_can_participate(reporter)
     report = Report(post=post, reporter=reporter, reason=reason, note=note.strip())
     report.full_clean(exclude=["post", "reporter"])
     if Report.objects.filter(post=post, reporter=reporter).exists():
@@ -57,9 +67,23 @@ def report_create(
             thread=post.thread,
             post=post,
             reason=_("Hidden after several reports, pending review."),
+            reason_code=_reports_reason(post),
         )
         live.publish(post.thread.topic, "post.hidden", {"post_id": post.pk})
     return report
+
+
+def _reports_reason(post: Post) -> str:
+    """The reason most of a post's open reports give (report reasons are moderation reason codes)."""
+    top = (
+        Report.objects.filter(post=post, resolved_at__isnull=True)
+        .values("reason")
+        .annotate(n=Count("id"))
+        .order_by("-n", "reason")
+        .first()
+    )
+    code = top["reason"] if top else ModerationReason.OTHER
+    return code if code in ModerationReason.values else ModerationReason.OTHER
 
 
 def _locked_post(post: Post) -> Post:
@@ -71,15 +95,17 @@ def _locked_post(post: Post) -> Post:
 
 
 def _set_post_hidden(
-    *, moderator: AbstractUser, post: Post, reason: str, hidden: bool
+    *, moderator: AbstractUser, post: Post, reason: str, hidden: bool, reason_code: str
 ) -> Post:
     post = _locked_post(post)
     reason = _require_moderator(moderator, post.thread.board, reason)
+    reason_code = _check_reason_code(reason_code)
     post.is_hidden = hidden
     post.save(update_fields=["is_hidden"])
     _resolve_reports(post)
     moderation_log(
         moderator=moderator,
+        reason_code=reason_code,
         kind=Kind.HIDE if hidden else Kind.RESTORE,
         thread=post.thread,
         post=post,
@@ -93,23 +119,55 @@ def _set_post_hidden(
 
 
 @live.atomic
-def post_hide(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
-    return _set_post_hidden(moderator=moderator, post=post, reason=reason, hidden=True)
+def post_hide(
+    *,
+    moderator: AbstractUser,
+    post: Post,
+    reason: str,
+    reason_code: str = ModerationReason.OTHER,
+) -> Post:
+    return _set_post_hidden(
+        moderator=moderator,
+        post=post,
+        reason=reason,
+        hidden=True,
+        reason_code=reason_code,
+    )
 
 
 @live.atomic
-def post_restore(*, moderator: AbstractUser, post: Post, reason: str) -> Post:
-    return _set_post_hidden(moderator=moderator, post=post, reason=reason, hidden=False)
+def post_restore(
+    *,
+    moderator: AbstractUser,
+    post: Post,
+    reason: str,
+    reason_code: str = ModerationReason.OTHER,
+) -> Post:
+    return _set_post_hidden(
+        moderator=moderator,
+        post=post,
+        reason=reason,
+        hidden=False,
+        reason_code=reason_code,
+    )
 
 
 @live.atomic
-def report_dismiss(*, moderator: AbstractUser, post: Post, reason: str) -> int:
+def report_dismiss(
+    *,
+    moderator: AbstractUser,
+    post: Post,
+    reason: str,
+    reason_code: str = ModerationReason.OTHER,
+) -> int:
     """Close the open reports on a post without acting on it (logged; the author is not told)."""
     post = Post.objects.select_related("thread__board__dong", "author").get(pk=post.pk)
     reason = _require_moderator(moderator, post.thread.board, reason)
+    reason_code = _check_reason_code(reason_code)
     count = _resolve_reports(post)
     moderation_log(
         moderator=moderator,
+        reason_code=reason_code,
         kind=Kind.DISMISS,
         thread=post.thread,
         post=post,
@@ -120,17 +178,29 @@ def report_dismiss(*, moderator: AbstractUser, post: Post, reason: str) -> int:
 
 
 @live.atomic
-def post_delete(*, moderator: AbstractUser, post: Post, reason: str) -> None:
+def post_delete(
+    *,
+    moderator: AbstractUser,
+    post: Post,
+    reason: str,
+    reason_code: str = ModerationReason.OTHER,
+) -> None:
     """Delete a reply for good (the log keeps who, when and why). The opening post goes with its thread."""
     post = _locked_post(post)
     reason = _require_moderator(moderator, post.thread.board, reason)
+    reason_code = _check_reason_code(reason_code)
     thread = Thread.objects.select_for_update().get(pk=post.thread_id)
     if thread.posts.order_by("id").values_list("id", flat=True).first() == post.pk:
         raise ValidationError(
             _("This is the opening post: hide or delete the whole thread instead.")
         )
     moderation_log(
-        moderator=moderator, kind=Kind.DELETE, thread=thread, post=post, reason=reason
+        moderator=moderator,
+        reason_code=reason_code,
+        kind=Kind.DELETE,
+        thread=thread,
+        post=post,
+        reason=reason,
     )
     post_id = post.pk
     post.delete()
@@ -149,6 +219,7 @@ def _thread_flag(
     field: str,
     value: bool,
     kind: str,
+    reason_code: str,
 ) -> Thread:
     thread = (
         Thread.objects.select_for_update(of=("self",))
@@ -156,10 +227,16 @@ def _thread_flag(
         .get(pk=thread.pk)
     )
     reason = _require_moderator(moderator, thread.board, reason)
+    reason_code = _check_reason_code(reason_code)
     setattr(thread, field, value)
     thread.save(update_fields=[field])
     moderation_log(
-        moderator=moderator, kind=kind, thread=thread, post=None, reason=reason
+        moderator=moderator,
+        reason_code=reason_code,
+        kind=kind,
+        thread=thread,
+        post=None,
+        reason=reason,
     )
     data = {
         "thread_id": thread.pk,
@@ -174,7 +251,12 @@ def _thread_flag(
 
 @live.atomic
 def thread_lock(
-    *, moderator: AbstractUser, thread: Thread, reason: str, locked: bool = True
+    *,
+    moderator: AbstractUser,
+    thread: Thread,
+    reason: str,
+    locked: bool = True,
+    reason_code: str = ModerationReason.OTHER,
 ) -> Thread:
     kind = Kind.LOCK if locked else Kind.UNLOCK
     return _thread_flag(
@@ -184,12 +266,18 @@ def thread_lock(
         field="is_locked",
         value=locked,
         kind=kind,
+        reason_code=reason_code,
     )
 
 
 @live.atomic
 def thread_pin(
-    *, moderator: AbstractUser, thread: Thread, reason: str, pinned: bool = True
+    *,
+    moderator: AbstractUser,
+    thread: Thread,
+    reason: str,
+    pinned: bool = True,
+    reason_code: str = ModerationReason.OTHER,
 ) -> Thread:
     kind = Kind.PIN if pinned else Kind.UNPIN
     return _thread_flag(
@@ -199,12 +287,18 @@ def thread_pin(
         field="is_pinned",
         value=pinned,
         kind=kind,
+        reason_code=reason_code,
     )
 
 
 @live.atomic
 def thread_hide(
-    *, moderator: AbstractUser, thread: Thread, reason: str, hidden: bool = True
+    *,
+    moderator: AbstractUser,
+    thread: Thread,
+    reason: str,
+    hidden: bool = True,
+    reason_code: str = ModerationReason.OTHER,
 ) -> Thread:
     kind = Kind.HIDE if hidden else Kind.RESTORE
     return _thread_flag(
@@ -214,12 +308,18 @@ def thread_hide(
         field="is_hidden",
         value=hidden,
         kind=kind,
+        reason_code=reason_code,
     )
 
 
 @live.atomic
 def thread_move(
-    *, moderator: AbstractUser, thread: Thread, board: Board, reason: str
+    *,
+    moderator: AbstractUser,
+    thread: Thread,
+    board: Board,
+    reason: str,
+    reason_code: str = ModerationReason.OTHER,
 ) -> Thread:
     """Move a thread to another board; the moderator must be allowed on both."""
     thread = (
@@ -228,6 +328,7 @@ def thread_move(
         .get(pk=thread.pk)
     )
     reason = _require_moderator(moderator, thread.board, reason)
+    reason_code = _check_reason_code(reason_code)
     if not permissions.can_moderate(moderator, board):
         raise PermissionDenied
     if board.pk == thread.board_id:
@@ -236,7 +337,12 @@ def thread_move(
     thread.board = board
     thread.save(update_fields=["board"])
     moderation_log(
-        moderator=moderator, kind=Kind.MOVE, thread=thread, post=None, reason=reason
+        moderator=moderator,
+        reason_code=reason_code,
+        kind=Kind.MOVE,
+        thread=thread,
+        post=None,
+        reason=reason,
     )
     data = {
         "thread_id": thread.pk,

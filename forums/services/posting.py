@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from district import live
 from district.markup import mentioned_names, render_markdown
 from district.models import Profile, display_name
+from district.moderation.policy import require_can_participate
 from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
 from district.services import notification_create
@@ -103,6 +104,8 @@ def thread_create(
     """
     if not permissions.can_post(author, board):
         raise PermissionDenied
+    if enforce_limits:
+        require_can_participate(author)  # silenced or suspended: not now, and why
     title = " ".join(title.split())
     if len(title) < 2:
         raise ValidationError({"title": _("Please give the thread a title.")})
@@ -138,6 +141,7 @@ def post_create(
         if thread.is_locked:
             raise ValidationError(_("This thread is locked: no new replies."))
         raise PermissionDenied
+    require_can_participate(author)
     if quote_of is not None and (quote_of.thread_id != thread.pk or quote_of.is_hidden):
         raise ValidationError(_("You can only quote a visible post of this thread."))
     body = check_body(body)
@@ -159,6 +163,8 @@ def post_edit(*, editor: AbstractUser, post: Post, body: str, reason: str = "") 
     )
     if not permissions.can_edit_post(editor, post):
         raise PermissionDenied
+    if editor.pk == post.author_id:
+        require_can_participate(editor)
     body = check_body(body)
     if body == post.body:
         return post  # the same text again: nothing changes, nothing counts
@@ -202,6 +208,7 @@ def reaction_toggle(*, user: AbstractUser, post: Post, kind: str) -> dict[str, i
     )
     if not permissions.can_react_or_report(user, post):
         raise PermissionDenied
+    require_can_participate(user)
     rate_limit("reaction", user=user)
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if not deleted:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forums import services
-from forums.models import Post, Thread
+from forums.models import ModerationAction, Post, Thread
 
 pytestmark = pytest.mark.django_db
 
@@ -212,9 +212,15 @@ def test_moderation_form_requires_reason_and_acts(client, thread, leader):
     url = reverse("forums_moderate_post", args=[post.pk, "hide"])
     response = client.post(url, {"reason": ""})
     assert response.status_code == 400
-    assert client.post(url, {"reason": "욕설이 포함됨"}).status_code == 302
+    # The reason code is required too (issue #15): spam, abuse, personal information...
+    assert client.post(url, {"reason": "욕설이 포함됨"}).status_code == 400
+    assert (
+        client.post(url, {"reason": "욕설이 포함됨", "reason_code": "abuse"}).status_code
+        == 302
+    )
     post.refresh_from_db()
     assert post.is_hidden
+    assert ModerationAction.objects.get(post=post, kind="hide").reason_code == "abuse"
     resident_view = Client().get(thread.get_absolute_url()).text
     assert "골목 주차가 어렵습니다." not in resident_view
 
