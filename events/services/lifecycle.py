@@ -14,6 +14,7 @@ from typing_extensions import Unpack
 from district import live
 from district.markup import render_markdown
 from district.models import display_name
+from district.moderation.policy import require_can_participate
 from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
 from district.services import notification_create
@@ -135,6 +136,7 @@ def event_create(
     """An organiser's event, published at once with its dates and its discussion thread."""
     if not permissions.can_organise(organiser, board):
         raise PermissionDenied
+    require_can_participate(organiser)  # an event is a post on its board
     event = _new_event(board=board, organiser=organiser, tags=tags, fields=fields)
     _start_discussion(event)
     _announce(event)
@@ -154,6 +156,7 @@ def event_propose(
         return event_create(organiser=proposer, board=board, tags=tags, **fields)
     if not permissions.can_propose(proposer, board):
         raise PermissionDenied
+    require_can_participate(proposer)
     starts_at = fields.get("starts_at")
     if starts_at is not None and starts_at <= timezone.now():
         # Organisers may record an event after the fact; a suggestion is for what comes.

@@ -17,6 +17,7 @@ from wagtail.models import Collection
 from district import live
 from district.markup import render_markdown
 from district.models import Profile
+from district.moderation.policy import require_can_participate
 from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
 from forums.models import Audience as BoardAudience
@@ -246,6 +247,7 @@ def proposal_create(
     """
     if not permissions.is_resident(author):
         raise PermissionDenied
+    require_can_participate(author)  # silenced or suspended: not now, and why
     if not permissions.can_propose(author, cycle):
         raise ValidationError(
             _("Proposals can only be made while the cycle is in its proposing phase.")
@@ -321,6 +323,7 @@ def proposal_submit(*, actor: AbstractUser, proposal: Proposal) -> Proposal:
         actor, proposal
     ):
         raise PermissionDenied
+    require_can_participate(actor)
     if proposal.status != Status.DRAFT:
         raise ValidationError(_("This proposal has already been submitted."))
     _submit(proposal, actor)

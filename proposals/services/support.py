@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from district import live
+from district.moderation.policy import require_can_participate
 from district.ratelimit import rate_limit
 from proposals import permissions
 from proposals.models import ChangeKind, Proposal, Status, Support
@@ -45,6 +46,8 @@ def support_set(*, user: AbstractUser, proposal: Proposal, support: bool) -> Pro
     """
     if not permissions.is_resident(user):
         raise PermissionDenied
+    if support:
+        require_can_participate(user)  # withdrawing stays possible
     proposal = lock_proposal(proposal)
     if not permissions.can_view_proposal(user, proposal):
         raise PermissionDenied
