@@ -121,6 +121,12 @@ def _scrub(user: AbstractUser) -> None:
             user=user
         ).delete()  # their tokens cascade
     Notification.objects.filter(user=user).delete()
+    from django.apps import apps
+
+    try:  # a guardian's e-mail address, asked for a child under 14 (district.consents)
+        apps.get_model("district", "GuardianConsent").objects.filter(user=user).delete()
+    except LookupError:
+        pass
     for export in DataExport.objects.filter(user=user):
         data_export_delete_file(export)
     DataExport.objects.filter(user=user).delete()
@@ -147,12 +153,15 @@ def _scrub(user: AbstractUser) -> None:
 
 
 def _sessions_end(user_id: int) -> None:
-    """Sign the account out everywhere (database sessions: look inside each live one)."""
-    ended = []
+    """Sign the account out everywhere: each of its live sessions deleted through the session engine (cache too)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
-            ended.append(session.pk)
-    Session.objects.filter(pk__in=ended).delete()
+            store(session_key=session.session_key).delete()
 
 
 def data_export_delete_file(export) -> None:

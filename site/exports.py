@@ -71,6 +71,7 @@ def _flat(value) -> str:
 
 def build_zip(user: AbstractUser) -> bytes:
     """Every registered kind of data about `user`, as `<kind>.json` and `<kind>.csv`."""
+    register_kernel_exporters()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         index = {"generated_at": timezone.now().isoformat(), "files": []}
@@ -163,22 +164,29 @@ def register_kernel_exporters() -> None:
     register_data_exporter("data_exports", _exports)
     from django.apps import apps
 
-    # Consents (issue #15's sign-up and under-14 consents), when that record exists.
-    try:
-        consent = apps.get_model("district", "Consent")
-    except LookupError:
-        return
+    # Consents (sign-up notice, under-14 guardian consent: district.consents), when that record exists.
+    for label, name in (
+        ("Consent", "consents"),
+        ("GuardianConsent", "guardian_consent"),
+    ):
+        try:
+            model = apps.get_model("district", label)
+        except LookupError:
+            continue
+        register_data_exporter(name, _model_rows(model))
 
-    def _consents(user: AbstractUser) -> list[dict]:
-        rows = []
-        for c in consent.objects.filter(user=user):
-            rows.append(
-                {
-                    f.name: getattr(c, f.attname)
-                    for f in c._meta.concrete_fields
-                    if f.name not in ("user", "id")
-                }
-            )
-        return rows
 
-    register_data_exporter("consents", _consents)
+def _model_rows(model):
+    """Every field of the user's rows but ids and secrets (token hashes)."""
+
+    def export(user: AbstractUser) -> list[dict]:
+        return [
+            {
+                f.name: getattr(row, f.attname)
+                for f in row._meta.concrete_fields
+                if f.name not in ("id", "user") and "token" not in f.name
+            }
+            for row in model.objects.filter(user=user)
+        ]
+
+    return export
