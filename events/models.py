@@ -34,6 +34,9 @@ ORGANISER_FIELDS = (
     "languages",
     "capacity",
     "rsvp_deadline",
+    "registration_opens_at",
+    "registration_closes_at",
+    "allocation",
     "recurrence",
 )
 

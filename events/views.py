@@ -1,11 +1,14 @@
 """Event pages. Thin: fetch-and-check with permissions.access_*, call a service or a selector, render."""
 
+import time
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +20,13 @@ from district import access_log, live
 from district import csv as safe_csv
 from district.csv import csv_response
 from district.forms import submit
+from district.idempotency import idempotent
 from district.models import display_name
 from district.ratelimit import RateLimited
 from events import permissions, selectors, services
 from events.calendar import board_ics, event_ics, occurrences_ics
 from events.forms import EventForm, FilterForm, ReasonForm, ReviewForm, month_from
-from events.models import RSVP, CalendarFeed, ReviewState, RSVPStatus
+from events.models import RSVP, CalendarFeed, Draw, ReviewState, RSVPStatus
 from forums.models import Board
 from forums.permissions import access_board
 
@@ -141,8 +145,25 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             r.occurrence_id: r
             for r in RSVP.objects.filter(user=request.user, occurrence__in=occurrences)
         }
+    draws = {}
+    if event.is_draw:
+        draws = {
+            d.occurrence_id: d
+            for d in Draw.objects.filter(occurrence__in=occurrences).only(
+                "occurrence_id", "seed", "sha256", "entries", "drawn_at", "tokens"
+            )
+        }
+    entered = {}
+    if event.is_draw:
+        entered = dict(
+            RSVP.objects.filter(occurrence__in=occurrences, status=RSVPStatus.ENTERED)
+            .values_list("occurrence_id")
+            .annotate(count=Count("id"))
+        )
     for occurrence in occurrences:
         occurrence.my_rsvp = mine.get(occurrence.pk)
+        occurrence.published_draw = draws.get(occurrence.pk)
+        occurrence.entered_count = entered.get(occurrence.pk, 0)
     return render(
         request,
         "events/event.html",
@@ -158,6 +179,8 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "review_form": ReviewForm(),
             "max_guests": range(services.MAX_GUESTS + 1),
             "now": timezone.now(),
+            "registration": event.registration_state(),
+            "server_now_ms": int(time.time() * 1000),
         },
     )
 
@@ -319,6 +342,52 @@ def proposals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def registration(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Organisers open, close or extend registration (the server's clock decides)."""
+    event = permissions.access_event(request.user, event_id)
+    closes_at = None
+    if request.POST.get("closes_at"):
+        field = forms.DateTimeField(required=False)
+        try:
+            closes_at = field.clean(request.POST["closes_at"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(event)
+    try:
+        services.registration_change(
+            actor=request.user,
+            event=event,
+            action=request.POST.get("action", ""),
+            closes_at=closes_at,
+        )
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Registration updated."))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def draw_now(request: HttpRequest, occurrence_id: int) -> HttpResponse:
+    """An organiser runs a date's draw after the close (if the scheduled one has not run)."""
+    occurrence = permissions.access_occurrence(request.user, occurrence_id)
+    try:
+        services.draw_run(actor=request.user, occurrence=occurrence)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The draw is done and published."))
+    return redirect(f"{occurrence.event.get_absolute_url()}#date-{occurrence.pk}")
+
+
+@login_required
+@require_POST
+@idempotent("rsvp")
 def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = permissions.access_occurrence(request.user, occurrence_id)
     going = request.POST.get("going") == "1"
@@ -346,6 +415,9 @@ def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
                     "The event is full: you are on the waiting list. We will tell you if a place opens up."
                 ),
                 "cancelled": _("You are no longer signed up."),
+                "entered": _(
+                    "You are entered in the draw. Places are drawn when registration closes."
+                ),
             }[result.status],
         )
     return redirect(f"{occurrence.event.get_absolute_url()}#date-{occurrence.pk}")

@@ -49,6 +49,9 @@ class EventFields(TypedDict, total=False):
     languages: str
     capacity: int | None
     rsvp_deadline: datetime | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    allocation: str
     recurrence: str
 
 
@@ -113,6 +116,9 @@ def _new_event(
         event.tags.set(list(tags))
         event.save()
     _create_occurrences(event)
+    from events.services.draw import schedule_draws
+
+    schedule_draws(event)
     return event
 
 
