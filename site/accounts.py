@@ -128,7 +128,7 @@ def _scrub(user: AbstractUser) -> None:
     except LookupError:
         pass
     for export in DataExport.objects.filter(user=user):
-        data_export_delete_file(export)
+        export.delete_file()
     DataExport.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()
@@ -162,10 +162,3 @@ def _sessions_end(user_id: int) -> None:
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
             store(session_key=session.session_key).delete()
-
-
-def data_export_delete_file(export) -> None:
-    from district.exports import storage
-
-    if export.file_name:
-        storage().delete(export.file_name)

@@ -394,6 +394,12 @@ class DataExport(models.Model):
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 
+    def delete_file(self) -> None:
+        from django.core.files.storage import storages
+
+        if self.file_name:
+            storages["exports"].delete(self.file_name)
+
 
 # Sanctions and appeals live in their own module (district.moderation); imported here so Django sees them.
 from district.moderation.models import Appeal, Sanction  # noqa: E402, F401

@@ -63,11 +63,9 @@ def unverified_accounts_delete(now: datetime) -> int:
 
 
 def data_exports_delete(now: datetime) -> int:
-    from district.accounts import data_export_delete_file
-
     expired = list(DataExport.objects.filter(expires_at__lt=now))
     for export in expired:
-        data_export_delete_file(export)
+        export.delete_file()
     DataExport.objects.filter(pk__in=[e.pk for e in expired]).delete()
     return len(expired)
 
