@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from district import live
 from district.forms import apply_errors, submit
+from district.idempotency import idempotent
 from district.moderation.policy import Silenced
 from district.ratelimit import RateLimited
 from forums import permissions, selectors, services
@@ -63,6 +64,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@idempotent("thread")
 def thread_new(request: HttpRequest, slug: str) -> HttpResponse:
     board = permissions.access_board(request.user, slug)
     if not permissions.can_post(request.user, board):
@@ -135,6 +137,7 @@ def thread_detail(
 
 @login_required
 @require_POST
+@idempotent("reply")
 def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = permissions.access_thread(request.user, thread_id)
     form = ReplyForm(request.POST)
@@ -231,6 +234,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
+@idempotent("report")
 def post_report(request: HttpRequest, post_id: int) -> HttpResponse:
     post = permissions.access_post(request.user, post_id)
     if not permissions.can_react_or_report(request.user, post):

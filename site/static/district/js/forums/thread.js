@@ -149,6 +149,9 @@ if (form) {
         markInvalid(false);
         textarea.value = "";
         form.querySelector("input[name=quote_of]").value = "";
+        // The next reply is a new write: a fresh idempotency key (district.idempotency).
+        const key = form.querySelector("input[name=idempotency_key]");
+        if (key) key.value = crypto.randomUUID().replaceAll("-", "");
         // The live update shows the post; if the socket is down, go to it.
         window.setTimeout(() => {
           if (!postNode(body.post_id)) window.location.assign(body.url);
