@@ -121,6 +121,16 @@ def _scrub(user: AbstractUser) -> None:
             user=user
         ).delete()  # their tokens cascade
     Notification.objects.filter(user=user).delete()
+    name = Profile.objects.filter(user=user).values_list("display_name", flat=True)
+    if name and name[0]:  # others' notifications named them ("민지 replied"): no more
+        from django.conf import settings
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            former = _("former member")[:30]
+        Notification.objects.filter(actor_name__iexact=name[0]).update(
+            actor_name=former
+        )
     from django.apps import apps
 
     try:  # a guardian's e-mail address, asked for a child under 14 (district.consents)

@@ -69,6 +69,13 @@ def neighbour(make_user):
     return _old(make_user(display_name="Tuan"))
 
 
+def test_others_notifications_no_longer_name_them(resident, neighbour):
+    n = notification_create(user=neighbour, kind="reply", actor_name="민지")
+    account_close(user=resident, password=TEST_PASSWORD)
+    n.refresh_from_db()
+    assert "민지" not in n.actor_name
+
+
 def test_wrong_password_closes_nothing(resident):
     with pytest.raises(ValidationError):
         account_close(user=resident, password="not it")
