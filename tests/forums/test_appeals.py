@@ -143,9 +143,11 @@ def test_appeal_window_is_14_days(hidden, resident, settings):
     later = timezone.now() + timedelta(days=settings.DONGNE_APPEAL_WINDOW_DAYS + 1)
     from unittest import mock
 
-    with mock.patch("django.utils.timezone.now", return_value=later):
-        with pytest.raises(ValidationError):
-            moderation.appeal_create(appellant=resident, target=hidden, text="Late")
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        pytest.raises(ValidationError),
+    ):
+        moderation.appeal_create(appellant=resident, target=hidden, text="Late")
 
 
 def test_reversal_restores_the_post_and_tells_the_author(

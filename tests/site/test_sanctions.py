@@ -1,5 +1,6 @@
 """Sanctions with durations (issue #15): warning → silenced for 1, 7 or 30 days → suspended; they lapse by themselves."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -221,7 +222,9 @@ def test_overdue_appeals_are_flagged_to_staff_once(
         Notification.objects.filter(user=other_staff, kind="appeals_overdue").count()
         == 1
     )
-    call_command("moderation_sweep", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("moderation_sweep", stdout=out)
+    assert "appeal(s) flagged overdue" in out.getvalue()
 
 
 def test_staff_see_history_and_sanction_from_the_admin(client, staff, resident, board):
