@@ -402,7 +402,7 @@ class DataExport(models.Model):
 
 
 # Sanctions and appeals live in their own module (district.moderation); imported here so Django sees them.
-from district.moderation.models import Appeal, Sanction  # noqa: E402, F401
+from district.moderation.models import Appeal, Sanction  # noqa: F401
 
 
 class IdempotencyKey(models.Model):

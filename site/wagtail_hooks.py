@@ -24,7 +24,7 @@ hooks.register("construct_reports_menu", hide_whole_tree_reports)
 
 
 # Appeals and sanctions (district.moderation) register their own admin URLs and menu items.
-from district.moderation import wagtail_hooks as _moderation_hooks  # noqa: E402, F401
+from district.moderation import wagtail_hooks as _moderation_hooks  # noqa: F401
 
 
 @hooks.register("register_admin_urls")
