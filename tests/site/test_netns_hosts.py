@@ -39,7 +39,7 @@ from pathlib import Path
 import pytest
 import websockets
 
-from tests.servers import ROOT
+from tests.servers import ROOT, deflate_flag
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -292,7 +292,7 @@ class Lan:
                 "--ws-max-size",
                 "65536",
                 "--ws-per-message-deflate",
-                "false",
+                deflate_flag(),
                 "--log-level",
                 "warning",
             ],
