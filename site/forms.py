@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
@@ -11,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from district.associations import live_associations, local_name
-from district.models import Profile, display_name_validator
+from district.consents import ConsentKind
+from district.guardians import consent_record, guardian_consent_request, needs_guardian
+from district.models import AgeBand, Profile, display_name_validator
 from district.names import (
     invisible_characters,
     is_reserved,
@@ -107,6 +110,18 @@ class SignupForm(forms.Form):
         queryset=Page.objects.none(),
         required=False,
     )
+    age_band = forms.ChoiceField(
+        label=_("Your age"),
+        choices=[("", "—"), *AgeBand.choices],
+        help_text=_(
+            "Under 14: the law asks a parent or legal guardian to agree first. "
+            "Your account opens when they have."
+        ),
+    )
+    guardian_email = forms.EmailField(
+        label=_("Parent or guardian's e-mail address"),
+        required=False,
+    )
     consent = forms.BooleanField(
         label=_(
             "I have read the notice on personal information above and agree to it."
@@ -119,19 +134,54 @@ class SignupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_dong"].queryset = _dong_choices()
+        self.fields["guardian_email"].help_text = _(
+            "Only if you are under 14. We send them one link to agree, and delete "
+            "the address once they answer (at most %(days)d days later)."
+        ) % {"days": settings.GUARDIAN_CONSENT_DAYS}
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data["display_name"])
 
+    def clean(self):
+        data = super().clean()
+        if needs_guardian(data.get("age_band", "")):
+            guardian = (data.get("guardian_email") or "").strip()
+            if not guardian and "guardian_email" not in self.errors:
+                self.add_error(
+                    "guardian_email",
+                    _(
+                        "Under 14, please give the e-mail address of a parent or "
+                        "legal guardian: they must agree before your account opens."
+                    ),
+                )
+            elif guardian and guardian.lower() == (data.get("email") or "").lower():
+                self.add_error(
+                    "guardian_email",
+                    _("Please give your parent's or guardian's address, not your own."),
+                )
+        else:
+            data["guardian_email"] = ""
+        return data
+
     def signup(self, request, user) -> None:
+        """allauth calls this once the account exists: the profile, the consent, a guardian's link."""
+        age_band = self.cleaned_data["age_band"]
         Profile.objects.update_or_create(
             user=user,
             defaults={
                 "display_name": self.cleaned_data["display_name"],
                 "home_dong": self.cleaned_data.get("home_dong"),
                 "language": (get_language() or "ko"),
+                "age_band": age_band,
             },
         )
+        consent_record(user=user, kind=ConsentKind.PRIVACY_POLICY)
+        if needs_guardian(age_band):
+            guardian_consent_request(
+                user=user,
+                guardian_email=self.cleaned_data["guardian_email"],
+                link_base=request.build_absolute_uri("/"),
+            )
 
 
 def clean_display_name(value: str, *, exclude_user_id: int | None = None) -> str:

@@ -452,3 +452,7 @@ class SearchTerms(models.Model):
     )
     terms = models.TextField(blank=True)
     grams = models.TextField(blank=True)
+
+
+# What people agreed to, and guardians' consent for children under 14 (district.consents).
+from district.consents import Consent, GuardianConsent  # noqa: E402, F401

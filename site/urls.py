@@ -6,7 +6,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from district import admin_boundaries, csp, notification_views, privacy_views, views
+from district import (
+    admin_boundaries,
+    consent_views,
+    csp,
+    notification_views,
+    privacy_views,
+    views,
+)
 from district.api import api_router
 from district.translation import views as translation_views
 
@@ -23,7 +30,18 @@ urlpatterns = [
         privacy_views.data_export_download,
         name="data_export_download",
     ),
+    path(
+        "accounts/guardian/waiting/",
+        consent_views.guardian_waiting,
+        name="guardian_waiting",
+    ),
+    path(
+        "accounts/guardian/<str:token>/",
+        consent_views.guardian_consent,
+        name="guardian_consent",
+    ),
     path("accounts/", include("allauth.urls")),
+    path("privacy/", consent_views.privacy_policy, name="privacy_policy"),
     path("language/", views.set_language, name="set_language"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path(

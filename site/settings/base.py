@@ -229,6 +229,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "district.forms.SignupForm"
+# A child under 14 waiting for a guardian's consent is told so (district.guardians).
+ACCOUNT_ADAPTER = "district.account_adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
     # allauth's throttles, stated here so they are visible: failed logins per
@@ -484,6 +486,120 @@ DATA_EXPORT_DAYS = 7
 EMAIL_LOG_DAYS = 30
 NOTIFICATION_DAYS = 365
 ACCESS_LOG_RETENTION_DAYS = 730  # at least two years (never less, whatever is set)
+
+# Children under 14 (PIPA Art. 22-2): their account stays inactive until a
+# legal guardian consents by e-mail link; the guardian's address and the
+# request (with the unconfirmed account) are deleted after this many days.
+GUARDIAN_CONSENT_MIN_AGE = 14
+GUARDIAN_CONSENT_DAYS = 7
+
+# The privacy policy (개인정보 처리방침, PIPA Art. 30) at /privacy/, built from
+# these entries and the retention settings above. A new "version" is what
+# consents record (district.Consent); change it with every change of substance.
+PRIVACY_POLICY = {
+    "version": os.environ.get("PRIVACY_POLICY_VERSION", "2026-12-01"),
+    "effective": os.environ.get("PRIVACY_POLICY_EFFECTIVE", "2026-12-01"),
+    "controller": os.environ.get("PRIVACY_CONTROLLER", "서울특별시 강남구청"),
+    "controller_en": os.environ.get(
+        "PRIVACY_CONTROLLER_EN", "Gangnam-gu Office, Seoul"
+    ),
+    # 개인정보 보호책임자 (Art. 31): name, department, e-mail, telephone.
+    "officer": {
+        "name": os.environ.get("PRIVACY_OFFICER_NAME", "개인정보 보호책임자"),
+        "department": os.environ.get("PRIVACY_OFFICER_DEPARTMENT", "자치행정과"),
+        "email": os.environ.get("PRIVACY_OFFICER_EMAIL", "privacy@localhost"),
+        "phone": os.environ.get("PRIVACY_OFFICER_PHONE", "02-3423-5114"),
+    },
+    # What is collected, why, and for how long (the "kept" entry names a
+    # retention setting in days, or a fixed text).
+    "items": [
+        {
+            "what": _("E-mail address and password (stored only as a hash)"),
+            "purpose": _("Signing in, confirming it is you, resetting a password"),
+            "kept": _("Until you close your account"),
+            "required": True,
+        },
+        {
+            "what": _("Display name"),
+            "purpose": _("Shown next to what you write"),
+            "kept": _("Until you close your account"),
+            "required": True,
+        },
+        {
+            "what": _("Age band (under 14, 14 to 17, 18 or older)"),
+            "purpose": _(
+                "Asking a guardian's consent for children under 14; who may vote"
+            ),
+            "kept": _("Until you close your account"),
+            "required": True,
+        },
+        {
+            "what": _("Home neighbourhood, preferred language"),
+            "purpose": _("Showing your association first; the site's language"),
+            "kept": _("Until you close your account"),
+            "required": False,
+        },
+        {
+            "what": _("A legal guardian's e-mail address (children under 14 only)"),
+            "purpose": _("Sending the guardian the link to consent, once"),
+            "kept_setting": "GUARDIAN_CONSENT_DAYS",
+            "kept": _("Deleted when the guardian answers, at most %(days)s days"),
+            "required": True,
+        },
+        {
+            "what": _("What you write: posts, events, proposals, votes' records"),
+            "purpose": _("Taking part in your neighbourhood's self-government"),
+            "kept": _(
+                "Until you delete it or close your account (votes: as the law on "
+                "the vote requires)"
+            ),
+            "required": False,
+        },
+        {
+            "what": _("Accounts that never confirmed their e-mail address"),
+            "purpose": _("Finishing sign-up"),
+            "kept_setting": "UNVERIFIED_ACCOUNT_DAYS",
+            "kept": _("Deleted after %(days)s days"),
+            "required": True,
+        },
+        {
+            "what": _("Your data downloads"),
+            "purpose": _("Giving you a copy of your data"),
+            "kept_setting": "DATA_EXPORT_DAYS",
+            "kept": _("Deleted after %(days)s days"),
+            "required": False,
+        },
+        {
+            "what": _("Record of e-mails sent to you"),
+            "purpose": _("Delivering notifications and finding delivery faults"),
+            "kept_setting": "EMAIL_LOG_DAYS",
+            "kept": _("Deleted after %(days)s days"),
+            "required": False,
+        },
+        {
+            "what": _("Staff access log (who looked at personal data, when)"),
+            "purpose": _("Safety measures required by law (PIPA Art. 29)"),
+            "kept_setting": "ACCESS_LOG_RETENTION_DAYS",
+            "kept": _("Kept for %(days)s days"),
+            "required": True,
+        },
+    ],
+    # Outsourced processing (처리위탁, Art. 26).
+    "processors": [
+        {
+            "name": os.environ.get(
+                "PRIVACY_EMAIL_PROVIDER", "The district's e-mail delivery provider"
+            ),
+            "task": _("Sending e-mails (sign-up, notifications, a guardian's link)"),
+        },
+        {
+            "name": os.environ.get(
+                "PRIVACY_HOSTING_PROVIDER", "The district's server hosting provider"
+            ),
+            "task": _("Running the servers and databases the site is stored on"),
+        },
+    ],
+}
 
 # Editors' avatars are not fetched from Gravatar: no e-mail hash leaves the site.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -14,6 +14,8 @@ def signup_data(**overrides):
         "password2": "a-Long-and-unusual-passphrase-9",
         "display_name": "새주민",
         "home_dong": "",
+        "age_band": "18+",
+        "guardian_email": "",
         "consent": "on",
     }
     data.update(overrides)
@@ -44,6 +46,8 @@ def test_signup_asks_for_no_real_name_phone_or_registration_number(client, distr
         "password2",
         "display_name",
         "home_dong",
+        "age_band",  # the one age field (votes' eligibility reads it too)
+        "guardian_email",  # only for children under 14, deleted after consent
         "consent",
     }
 
