@@ -27,3 +27,22 @@ def remember(request: HttpRequest, response: HttpResponse, code: str) -> None:
     if request.user.is_authenticated:
         Profile.objects.filter(user=request.user).update(language=code)
         request.session[SESSION_KEY] = code
+
+
+def fall_back_to_english() -> None:
+    """A string missing from the Vietnamese, Chinese or Japanese catalogue shows its English source, never Korean.
+
+    Django gives every language's catalogue the default language's
+    (LANGUAGE_CODE, Korean here) as its fallback, so where a library has no
+    Vietnamese catalogue (django-allauth), a Vietnamese reader got Korean on
+    the login, password-reset and e-mail pages. Our msgids are English, so
+    with no fallback a missing string shows in English. Django has no setting
+    for this; `DjangoTranslation._add_fallback` is the one place it happens.
+    """
+    from django.utils.translation import trans_real
+
+    def _add_fallback(self, localedirs=None) -> None:
+        return None
+
+    trans_real.DjangoTranslation._add_fallback = _add_fallback
+    trans_real._translations = {}  # catalogues built before this line are rebuilt without it
