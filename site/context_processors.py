@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from district.languages import district_name
+
 
 def site_shell(request: HttpRequest) -> dict:
     """What the page shell (header, language switcher, footer) needs on every page."""
@@ -20,4 +22,5 @@ def site_shell(request: HttpRequest) -> dict:
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "DISTRICT_NAME": settings.DISTRICT_NAME,
         "DISTRICT_NAME_EN": settings.DISTRICT_NAME_EN,
+        "district_name": district_name,  # in the reader's language
     }

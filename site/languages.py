@@ -46,3 +46,12 @@ def fall_back_to_english() -> None:
 
     trans_real.DjangoTranslation._add_fallback = _add_fallback
     trans_real._translations = {}  # catalogues built before this line are rebuilt without it
+
+
+def district_name(language: str | None = None) -> str:
+    """The district's name in `language` (default: the active one): 강남구, Gangnam-gu, 江南区 (settings.DISTRICT_NAMES)."""
+    from django.utils.translation import get_language
+
+    code = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    names = settings.DISTRICT_NAMES
+    return names.get(code) or names.get(code.split("-")[0]) or settings.DISTRICT_NAME_EN

@@ -231,6 +231,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "district.forms.SignupForm"
 # A child under 14 waiting for a guardian's consent is told so (district.guardians).
 ACCOUNT_ADAPTER = "district.account_adapter.AccountAdapter"
+# Pages that name the account (e-mail confirmation) use the display name, never a generated username.
+ACCOUNT_USER_DISPLAY = "district.models.display_name"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
     # allauth's throttles, stated here so they are visible: failed logins per
@@ -338,6 +340,15 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # data file, loaded by `manage.py seed_district`; nothing in code names a dong.
 DISTRICT_NAME = os.environ.get("DISTRICT_NAME", "강남구")
 DISTRICT_NAME_EN = os.environ.get("DISTRICT_NAME_EN", "Gangnam-gu")
+# The district's name as each interface language writes it (district.languages.district_name);
+# a language not listed uses DISTRICT_NAME_EN.
+DISTRICT_NAMES = {
+    "ko": DISTRICT_NAME,
+    "en": DISTRICT_NAME_EN,
+    "zh-hans": os.environ.get("DISTRICT_NAME_ZH", "江南区"),
+    "ja": os.environ.get("DISTRICT_NAME_JA", "江南区"),
+    "vi": os.environ.get("DISTRICT_NAME_VI", "quận Gangnam"),
+}
 DISTRICT_DATA_FILE = Path(
     os.environ.get("DISTRICT_DATA_FILE", BASE_DIR / "dong" / "data" / "gangnam.csv")
 )
