@@ -1,16 +1,23 @@
 """Post → delivery latency for S live subscribers: Dongne vs. bare Channels vs. a bare websockets floor.
 
 Scenarios (all driven by this one asyncio load client, same subscriber counts):
-  dongne   two uvicorn processes of district.asgi (PostgreSQL + channels-redis db 13),
-           subscribers split evenly over both, each subscribed to one thread topic;
+  dongne   --processes (default two) uvicorn processes of district.asgi (PostgreSQL +
+           channels-redis db 13), subscribers split evenly over them, each subscribed to
+           one thread topic;
            replies are POSTed over HTTP to process A (POST /forums/t/<id>/reply/).
            t0 = just before the HTTP request is sent; latency = receive - t0.
-  channels two uvicorn processes of bench/bare_channels_app.py (every socket is a member of
+  channels as many uvicorn processes of bench/bare_channels_app.py (every socket is a member of
            group "bench", channels-redis db 12); the publisher calls group_send directly.
   floor    one bench/bare_ws_server.py process that broadcasts in-process each frame a
            publisher connection sends.
 
   python bench/fanout.py --subscribers 100 1000 --posts 20
+  python bench/fanout.py --subscribers 5000 --processes 4 --posts 20 --idle-posts 0
+
+Server-side permessage-deflate: Dongne as the project serves it (DONGNE_WS_PERMESSAGE_DEFLATE,
+off by default); bare Channels and the floor with their libraries' default (on), so with a
+client that offers it (as browsers do) they compress and Dongne does not; --no-compression
+makes the client not offer it, and nobody compresses.
 
 Stops by itself: every wait is bounded, the whole run has --max-seconds, and every
 server process is terminated (and waited for) in `finally`.
@@ -428,32 +435,41 @@ async def bench(args, servers: common.Servers, results: list[Result]) -> None:
     common.log(f"thread {thread_id} ({topic}), {len(sessions)} poster sessions")
     common.clean_bare_redis()
 
-    ours_ports = [common.free_port(), common.free_port()]
-    bare_ports = [common.free_port(), common.free_port()]
+    tags = "ABCDEFGH"[: args.processes]
+    ours_ports = [common.free_port() for _ in tags]
+    bare_ports = [common.free_port() for _ in tags]
     floor_port = common.free_port()
     penv, benv = common.project_env(), common.bare_env(args.bare_stock_redis_timeout)
-    for tag, port in zip("AB", ours_ports):
-        servers.uvicorn(f"dongne-{tag}", "district.asgi:application", port, penv)
+    for tag, port in zip(tags, ours_ports):
+        if "dongne" in args.scenarios:
+            servers.uvicorn(f"dongne-{tag}", "district.asgi:application", port, penv)
     # Where replies are posted: process A (which also holds half the sockets), or a
     # separate web process without sockets (the recommended split, see README).
     writer_port = ours_ports[0]
-    if args.writer == "separate":
+    if args.writer == "separate" and "dongne" in args.scenarios:
         writer_port = common.free_port()
         servers.uvicorn("dongne-W", "district.asgi:application", writer_port, penv)
-    for tag, port in zip("AB", bare_ports):
-        servers.uvicorn(
-            f"channels-{tag}",
-            "bare_channels_app:application",
-            port,
-            benv,
-            app_dir=str(common.BENCH),
+    for tag, port in zip(tags, bare_ports):
+        if "channels" in args.scenarios:
+            servers.uvicorn(
+                f"channels-{tag}",
+                "bare_channels_app:application",
+                port,
+                benv,
+                app_dir=str(common.BENCH),
+            )
+    if "floor" in args.scenarios:
+        servers.start(
+            "floor",
+            [
+                common.PY,
+                str(common.BENCH / "bare_ws_server.py"),
+                "--port",
+                str(floor_port),
+            ],
+            dict(os.environ),
+            floor_port,
         )
-    servers.start(
-        "floor",
-        [common.PY, str(common.BENCH / "bare_ws_server.py"), "--port", str(floor_port)],
-        dict(os.environ),
-        floor_port,
-    )
 
     # Publishers ---------------------------------------------------------------
     last_post: dict[int, float] = defaultdict(lambda: -1e9)
@@ -503,11 +519,13 @@ async def bench(args, servers: common.Servers, results: list[Result]) -> None:
 
         return publish
 
-    floor_pub = await connect(
-        f"ws://127.0.0.1:{floor_port}/publish",
-        ping_interval=None,
-        compression=None if args.no_compression else "deflate",
-    )
+    floor_pub = None
+    if "floor" in args.scenarios:
+        floor_pub = await connect(
+            f"ws://127.0.0.1:{floor_port}/publish",
+            ping_interval=None,
+            compression=None if args.no_compression else "deflate",
+        )
 
     def make_floor_publish(s):
         async def publish(i):
@@ -612,7 +630,8 @@ async def bench(args, servers: common.Servers, results: list[Result]) -> None:
                     )
                 )
     finally:
-        await floor_pub.close()
+        if floor_pub is not None:
+            await floor_pub.close()
         await layer.close_pools()
 
 
@@ -623,6 +642,14 @@ def main() -> int:
         "--posts", type=int, default=20, help="measured posts per scenario"
     )
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured posts first")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        choices=range(1, 9),
+        metavar="{1..8}",
+        help="uvicorn processes for Dongne and for bare Channels (subscribers split evenly)",
+    )
     parser.add_argument(
         "--writer",
         choices=["A", "separate"],
