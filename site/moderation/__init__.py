@@ -5,6 +5,6 @@ accounts with durations (`models.Sanction`, checked by every app through
 `policy.require_can_participate`), appeals against any registered action
 (`models.Appeal`, `registry.register_appeal_handler`: forums registers its
 moderation log, the kernel its sanctions), the scheduled lapse of sanctions
-and the overdue-appeal flag (`tasks`), and the public transparency report
+and the overdue-appeal flag (scheduled from `services`), and the public transparency report
 (`report`, whose counts of actions come from registered sources).
 """

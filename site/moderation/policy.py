@@ -1,6 +1,7 @@
 """Who may take part while sanctioned, and who may decide an appeal. Every app's writes ask here."""
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import formats, timezone
@@ -60,6 +61,47 @@ def restriction_message(sanction: Sanction) -> str:
     }
 
 
+BANNER_CACHE_SECONDS = 60
+
+
+def _banner_key(user_id: int) -> str:
+    return f"moderation:banner:{user_id}"
+
+
+def forget_banner(user_id: int) -> None:
+    """Called by every sanction change (a per-process cache forgets only in its own process: at most BANNER_CACHE_SECONDS stale)."""
+    cache.delete(
+        _banner_key(user_id)
+    )  # the project's Redis cache degrades, never raises
+
+
+def banner_message(user: AnyUser) -> str:
+    """`restriction_message` for the page shell, cached so a signed-in page costs no query in steady state."""
+    key = _banner_key(user.pk)
+    cached = cache.get(key)
+    now = timezone.now()
+    if cached is None:
+        sanction = restriction_of(user)
+        cached = (
+            {
+                "reason_code": sanction.reason_code,
+                "text": sanction.text,
+                "ends_at": sanction.ends_at,
+            }
+            if sanction
+            else {}
+        )
+        timeout = BANNER_CACHE_SECONDS
+        if sanction and sanction.ends_at:
+            timeout = max(
+                1, min(timeout, int((sanction.ends_at - now).total_seconds()))
+            )
+        cache.set(key, cached, timeout)
+    if not cached or (cached["ends_at"] is not None and cached["ends_at"] <= now):
+        return ""
+    return restriction_message(Sanction(**cached))
+
+
 def require_can_participate(user: AnyUser) -> None:
     """Raise `Silenced` if `user` is silenced or suspended now. Call at the top of every participating write."""
     sanction = restriction_of(user)
@@ -88,3 +130,34 @@ def can_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
     if target is None:
         return is_district_staff(user)
     return handler_for(target).may_decide(user, target)
+
+
+def suspension_message(user: AnyUser) -> str:
+    """For the sign-in refusal of a suspended account: until when and why ("" if not suspended).
+
+    Meant for allauth's `respond_user_inactive` (reached only with the right
+    password, so it tells nothing to someone who merely knows the address).
+    """
+    now = timezone.now()
+    sanction = (
+        Sanction.objects.filter(
+            user_id=user.pk,
+            kind=SanctionKind.SUSPEND,
+            ended_at__isnull=True,
+            starts_at__lte=now,
+        )
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by(F("ends_at").desc(nulls_first=True), "-id")
+        .first()
+    )
+    if sanction is None:
+        return ""
+    reason = f"{reason_label(sanction.reason_code)} — {sanction.text}"
+    if sanction.ends_at is None:
+        return _("Your account is suspended until lifted: %(reason)s") % {
+            "reason": reason
+        }
+    return _("Your account is suspended until %(date)s: %(reason)s") % {
+        "date": when(sanction.ends_at),
+        "reason": reason,
+    }

@@ -1,4 +1,13 @@
-"""Sanctions and appeals: every write here checks permission, runs in `live.atomic`, and tells the person."""
+"""Sanctions and appeals: every write here checks permission, runs in `live.atomic`, and tells the person.
+
+The scheduled side is here too, beside what it runs (as events' reminders):
+each sanction with an end queues `sanctions_lapse_task` for that moment, each
+appeal queues `appeals_overdue_task` for its answer date (django-tasks, run
+by `db_worker`). Both sweep everything due, so a late or repeated run is
+harmless; `manage.py moderation_sweep` does the same from cron as a safety
+net. Backends that cannot defer (the tests' immediate backend) get nothing
+queued.
+"""
 
 from datetime import datetime, timedelta
 
@@ -12,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from district import live
 from district.moderation import policy
@@ -71,6 +81,11 @@ def _still_suspended(user_id: int, *, besides: int) -> bool:
     )
 
 
+def _forget_banner(user_id: int) -> None:
+    policy.forget_banner(user_id)
+    transaction.on_commit(lambda: policy.forget_banner(user_id))
+
+
 def _set_active(user: AbstractUser, active: bool) -> None:
     # save() (not update()): the post_save receiver closes a suspended user's sockets.
     user.is_active = active
@@ -128,6 +143,7 @@ def sanction_create(
     )
     if kind == SanctionKind.SUSPEND and user.is_active:
         _set_active(user, False)
+    _forget_banner(user.pk)
     notification_create(
         user=user,
         kind="sanction",
@@ -136,8 +152,6 @@ def sanction_create(
         email_now=True,
     )
     if ends_at is not None:
-        from district.moderation.tasks import schedule_lapse
-
         transaction.on_commit(lambda: schedule_lapse(ends_at))
     return sanction
 
@@ -148,6 +162,7 @@ def _end(sanction: Sanction, *, at: datetime, by: AbstractUser | None, reason: s
     sanction.lift_reason = reason
     sanction.save(update_fields=["ended_at", "lifted_by", "lift_reason"])
     user = sanction.user
+    _forget_banner(user.pk)
     if (
         sanction.kind == SanctionKind.SUSPEND
         and not user.is_active
@@ -248,8 +263,6 @@ def appeal_create(*, appellant: AbstractUser, target, text: str) -> Appeal:
             url=reverse("moderation_appeal", args=[appeal.pk]),
             params={"summary": appeal.summary},
         )
-    from district.moderation.tasks import schedule_overdue_check
-
     due = appeal.due_at
     transaction.on_commit(lambda: schedule_overdue_check(due))
     return appeal
@@ -319,3 +332,23 @@ def appeals_flag_overdue(*, now: datetime | None = None) -> int:
             params={"count": len(overdue)},
         )
     return len(overdue)
+
+
+@task()
+def sanctions_lapse_task() -> int:
+    return sanctions_lapse()
+
+
+@task()
+def appeals_overdue_task() -> int:
+    return appeals_flag_overdue()
+
+
+def schedule_lapse(at: datetime) -> None:
+    if sanctions_lapse_task.get_backend().supports_defer:
+        sanctions_lapse_task.using(run_after=at).enqueue()
+
+
+def schedule_overdue_check(at: datetime) -> None:
+    if appeals_overdue_task.get_backend().supports_defer:
+        appeals_overdue_task.using(run_after=at).enqueue()

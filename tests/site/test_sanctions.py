@@ -134,6 +134,7 @@ def test_suspension_blocks_sign_in_and_lapses(client, staff, resident):
     )
     resident.refresh_from_db()
     assert not resident.is_active
+    assert "Threats" in policy.suspension_message(resident)
     assert not client.login(username=resident.username, password=TEST_PASSWORD)
     services.sanctions_lapse(now=sanction.ends_at + timedelta(minutes=1))
     resident.refresh_from_db()
