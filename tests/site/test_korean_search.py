@@ -178,3 +178,49 @@ def test_the_analyser_loads_on_first_use_not_at_startup():
 
 def test_the_analyser_is_one_per_process():
     assert korean.kiwi() is korean.kiwi()
+
+
+@pytest.mark.parametrize(
+    ("language", "translated", "query"),
+    [
+        ("ja", "定例会議のお知らせ", "会議"),
+        ("zh-hans", "定期会议通知", "会议"),
+        ("vi", "Thông báo họp định kỳ", "họp định"),
+        ("en", "Notice of the regular meeting", "regular meeting"),
+    ],
+)
+def test_other_interfaces_also_find_stored_translations(
+    client, district, make_user, language, translated, query
+):
+    """A finished translation into the reader's language is searched; the Korean original still is."""
+    from district.models import Translation
+
+    yeoksam = next(d for d in district if d.slug == "yeoksam-1")
+    author = make_user()
+    thread = Thread.objects.create(
+        board=yeoksam.boards.get(), title="정기회의 안내", author=author
+    )
+    get_search_backend().add(thread)
+    other = Thread.objects.create(
+        board=yeoksam.boards.get(), title="벼룩시장 안내", author=author
+    )
+    get_search_backend().add(other)
+    for obj, text, status in (
+        (thread, translated, Translation.Status.DONE),
+        (other, translated, Translation.Status.PENDING),
+    ):
+        Translation.objects.create(
+            content_type=ContentType.objects.get_for_model(Thread),
+            object_id=obj.pk,
+            field="title",
+            target_language=language,
+            source_hash="x",
+            text=text,
+            status=status,
+        )
+    client.cookies["django_language"] = language
+    page = client.get("/search/", {"q": query}).text
+    assert "정기회의 안내" in page and "벼룩시장 안내" not in page
+    assert "정기회의 안내" in client.get("/search/", {"q": "정기회의"}).text
+    client.cookies["django_language"] = "ko"
+    assert "정기회의 안내" not in client.get("/search/", {"q": query}).text
