@@ -28,6 +28,10 @@ ascii_slug = RegexValidator(
 )
 
 
+# An association's general board is "<association> forum" (forums.services.boards).
+FORUM_SUFFIX = " forum"
+
+
 class Board(models.Model):
     """A place to talk: for one association (`dong`) or the whole district, and for an audience.
 
@@ -88,10 +92,25 @@ class Board(models.Model):
 
     @property
     def local_name(self) -> str:
-        from django.utils.translation import get_language
+        """The name in the reader's language: Korean, English, or the seeded boards' names in zh/vi/ja.
 
-        if (get_language() or "ko").startswith("ko") or not self.name_en:
+        The district-wide boards' English names are msgids (forums.services.boards),
+        and an association's "<name> forum" follows the pattern's translation.
+        """
+        from django.utils.translation import get_language, gettext
+
+        language = get_language() or "ko"
+        if language.startswith("ko") or not self.name_en:
             return self.name
+        if language.startswith("en"):
+            return self.name_en
+        translated = gettext(self.name_en)
+        if translated != self.name_en:
+            return translated
+        if self.name_en.endswith(FORUM_SUFFIX):
+            return gettext("%(association)s forum") % {
+                "association": self.name_en.removesuffix(FORUM_SUFFIX)
+            }
         return self.name_en
 
 

@@ -5,20 +5,33 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from dong.models import DongPage
 from dong.services import redirect_ensure
-from forums.models import Board
+from forums.models import FORUM_SUFFIX, Board
 
 AUDIENCE_BOARDS = (
     # (audience, slug, Korean name, English name, facilitators' group)
-    ("youth", "youth", "청년 게시판", "Youth board", "Facilitators · Youth"),
-    ("seniors", "seniors", "어르신 게시판", "Seniors' board", "Facilitators · Seniors"),
+    (
+        "youth",
+        "youth",
+        "청년 게시판",
+        gettext_noop("Youth board"),
+        "Facilitators · Youth",
+    ),
+    (
+        "seniors",
+        "seniors",
+        "어르신 게시판",
+        gettext_noop("Seniors' board"),
+        "Facilitators · Seniors",
+    ),
     (
         "foreign",
         "foreign-residents",
         "외국인 주민 게시판",
-        "Foreign residents' board",
+        gettext_noop("Foreign residents' board"),
         "Facilitators · Foreign residents",
     ),
 )
@@ -26,7 +39,7 @@ AUDIENCE_BOARDS = (
 
 def general_board_names(dong_title: str, dong_name_en: str) -> tuple[str, str]:
     """The Korean and English names an association's general board takes from the association's."""
-    return f"{dong_title} 이야기", f"{dong_name_en} forum"
+    return f"{dong_title} 이야기", f"{dong_name_en}{FORUM_SUFFIX}"
 
 
 @transaction.atomic
