@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from district import csv as safe_csv
 from district import live
 from district.forms import apply_errors
+from district.idempotency import idempotent
 from district.ratelimit import RateLimited
 from dong.models import DongPage, MinutesPage
 from proposals import permissions, selectors, services
@@ -145,6 +146,7 @@ def _fields(form: ProposalForm) -> dict:
 
 
 @login_required
+@idempotent("proposal")
 def proposal_new(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = permissions.access_cycle(request.user, cycle_id)
     form = ProposalForm(request.POST or None, request.FILES or None)
@@ -302,6 +304,7 @@ def _detail(request, proposal: Proposal, status: int = 200, **forms) -> HttpResp
 
 @login_required
 @require_POST
+@idempotent("support")
 def support(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = permissions.access_proposal(request.user, proposal_id)
     want = request.POST.get("action") != "withdraw"

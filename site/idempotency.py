@@ -70,8 +70,18 @@ def _recordable(response: HttpResponse) -> bool:
     return 200 <= response.status_code < 300 and len(response.content) <= MAX_BODY
 
 
-def _record(request: HttpRequest, key: str, scope: str, response: HttpResponse) -> None:
+def _record(
+    request: HttpRequest,
+    key: str,
+    scope: str,
+    response: HttpResponse,
+    keep_body: bool = True,
+) -> None:
     is_redirect = 300 <= response.status_code < 400
+    if not is_redirect and not keep_body:
+        # A page that must not be stored (a vote's receipt): the retry is sent to the page instead.
+        response = HttpResponseRedirect(request.get_full_path(), status=303)
+        is_redirect = True
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(
@@ -96,8 +106,12 @@ def fault_after_commit(scope: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def idempotent(scope: str) -> Callable:
-    """Decorate a write view: a repeated key returns the first answer and writes nothing."""
+def idempotent(scope: str, *, keep_body: bool = True) -> Callable:
+    """Decorate a write view: a repeated key returns the first answer and writes nothing.
+
+    `keep_body=False`: a 2xx page is not stored (it may hold a secret, like a
+    vote's receipt); a retry gets a 303 to the same address instead.
+    """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -112,7 +126,7 @@ def idempotent(scope: str) -> Callable:
                 with live.atomic():
                     response = view(request, *args, **kwargs)
                     if _recordable(response):
-                        _record(request, key, scope, response)
+                        _record(request, key, scope, response, keep_body)
             except _Duplicate:
                 return _replay(IdempotencyKey.objects.get(user=request.user, key=key))
             fault_after_commit(scope)

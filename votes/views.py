@@ -17,6 +17,7 @@ from district import csv as safe_csv
 from district import live
 from district.csv import csv_response
 from district.forms import apply_errors
+from district.idempotency import idempotent
 from votes import permissions, selectors, services, tally
 from votes.forms import BoxCountForm, PassForm, ReceiptForm, VoteForm
 from votes.models import BallotBox, Item
@@ -46,6 +47,7 @@ def _results_context(request: HttpRequest, ballot, participants: int) -> dict:
 
 
 @never_cache
+@idempotent("vote", keep_body=False)
 def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = permissions.access_ballot(request.user, ballot_id)
     questions = selectors.ballot_questions(ballot)

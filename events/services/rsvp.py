@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, connection
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -104,9 +104,8 @@ def promote(occurrence: Occurrence) -> None:
     treated alike).
     """
     capacity = occurrence.event.capacity
-    waiting = RSVP.objects.filter(
-        occurrence=occurrence, status=RSVPStatus.WAITLISTED
-    ).select_related("user")
+    promoted: list[int] = []
+    waiting = RSVP.objects.filter(occurrence=occurrence, status=RSVPStatus.WAITLISTED)
     for rsvp in waiting.order_by("waitlisted_at", "id"):
         if capacity is not None and occurrence.going_count >= capacity:
             break
@@ -116,12 +115,23 @@ def promote(occurrence: Occurrence) -> None:
         rsvp.save(update_fields=["status"])
         occurrence.going_count += rsvp.seats
         occurrence.waitlist_count -= 1
-        tell(
-            [rsvp.user],
-            "rsvp_promoted",
-            occurrence.event,
-            when=when(occurrence.starts_at),
-        )
+        promoted.append(rsvp.user_id)
+    if promoted:
+        _tell_after_commit(promoted, occurrence)
+
+
+def _tell_after_commit(user_ids: list[int], occurrence: Occurrence) -> None:
+    """Tell those moved up once the places are committed, outside the date's lock (their own transaction)."""
+    event, starts_at = occurrence.event, occurrence.starts_at
+
+    def notify() -> None:
+        from django.contrib.auth import get_user_model
+
+        with live.atomic():
+            users = get_user_model().objects.filter(pk__in=user_ids)
+            tell(users, "rsvp_promoted", event, when=when(starts_at))
+
+    transaction.on_commit(notify, robust=True)
 
 
 def _is_replay(rsvp: RSVP, *, going: bool, guests: int) -> bool:
@@ -219,6 +229,35 @@ def _take_places(occurrence: Occurrence, seats: int) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
+def _join_waitlist(
+    occurrence: Occurrence, seats: int
+) -> tuple[int, int, datetime] | None:
+    """Count one more waiting if the date is still too full for `seats` (PostgreSQL); counts and the time, or None.
+
+    The time is taken after the row lock is held (`clock_timestamp()`), and a
+    cancellation needs that lock to promote anyone, so the waiting list's
+    order (by that time) is the order in which entries commit: nobody who
+    waits is passed by a later entry.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    from events.models import Event
+
+    table = connection.ops.quote_name(Occurrence._meta.db_table)
+    events_table = connection.ops.quote_name(Event._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET waitlist_count = waitlist_count + 1 "
+            f"WHERE id = %s AND NOT is_cancelled AND EXISTS (SELECT 1 FROM {events_table} e "
+            f"WHERE e.id = {table}.event_id AND e.status = %s "
+            f"AND e.capacity IS NOT NULL AND {table}.going_count + %s > e.capacity) "
+            "RETURNING going_count, waitlist_count, clock_timestamp()",
+            [occurrence.pk, EventStatus.SCHEDULED, seats],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
 def _share_lock(occurrence: Occurrence) -> None:
     """Hold the date against a concurrent draw (which takes it FOR UPDATE) until commit."""
     if connection.vendor == "postgresql":
@@ -312,6 +351,17 @@ def _rsvp_set(
             rsvp.status, rsvp.guests = RSVPStatus.GOING, guests
             rsvp.save()
             occurrence.going_count, occurrence.waitlist_count = counts
+            _publish_counts(occurrence)
+            return rsvp
+        waiting = _join_waitlist(occurrence, 1 + guests)
+        if waiting is not None:
+            if rsvp is None:
+                rsvp = RSVP(occurrence=occurrence, user=user)
+            rsvp.status, rsvp.guests = RSVPStatus.WAITLISTED, guests
+            occurrence.going_count, occurrence.waitlist_count, rsvp.waitlisted_at = (
+                waiting
+            )
+            rsvp.save()
             _publish_counts(occurrence)
             return rsvp
     return _rsvp_locked(

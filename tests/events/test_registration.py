@@ -65,7 +65,7 @@ def test_sign_up_after_the_close_is_refused(leader, board, make_user):
 def test_page_shows_a_countdown_from_the_server_clock_and_a_disabled_button(
     leader, board, make_user, client
 ):
-    event, occurrence = windowed(leader, board, capacity=5)
+    event, _occurrence = windowed(leader, board, capacity=5)
     client.force_login(make_user())
     html = client.get(event.get_absolute_url()).content.decode()
     assert "data-countdown" in html and "data-server-now-ms" in html
@@ -194,7 +194,7 @@ def test_season_limit_is_refused_with_a_message_naming_the_limit(
 def test_rush_at_the_opening_second_gives_exactly_the_places(district, make_user):
     board = Board.objects.select_related("dong").get(slug="yeoksam-1")
     leader = make_user(groups=[board.dong.leaders_group])
-    event, occurrence = windowed(
+    _event, occurrence = windowed(
         leader,
         board,
         capacity=30,

@@ -57,7 +57,7 @@ def test_only_leaders_facilitators_and_staff_organise(make_user, board, district
 
 
 def test_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(
-    leader, board, make_user
+    leader, board, make_user, django_capture_on_commit_callbacks
 ):
     occurrence = make_event(leader, board, capacity=2).occurrences.get()
     a, b, c, d = (make_user() for _ in range(4))
@@ -77,7 +77,10 @@ def test_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(
         services.rsvp_set(user=d, occurrence=occurrence, going=True).status
         == RSVPStatus.WAITLISTED
     )
-    services.rsvp_set(user=a, occurrence=occurrence, going=False)
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the promotion notice follows the commit
+        services.rsvp_set(user=a, occurrence=occurrence, going=False)
     occurrence.refresh_from_db()
     assert (occurrence.going_count, occurrence.waitlist_count) == (2, 1)
     assert (

@@ -100,13 +100,16 @@ def test_capacity_cannot_go_below_the_people_going(board, leader, make_user):
     assert event.capacity == 4
 
 
-def test_more_places_move_the_waiting_list_up_in_order(board, leader, make_user):
+def test_more_places_move_the_waiting_list_up_in_order(
+    board, leader, make_user, django_capture_on_commit_callbacks
+):
     event = make_event(leader, board, capacity=1)
     occurrence = event.occurrences.get()
     first, second, third = make_user(), make_user(), make_user()
     for user in (first, second, third):
         services.rsvp_set(user=user, occurrence=occurrence, going=True)
-    services.event_update(actor=leader, event=event, capacity=2)
+    with django_capture_on_commit_callbacks(execute=True):  # notices follow the commit
+        services.event_update(actor=leader, event=event, capacity=2)
     assert second.rsvps.get().status == RSVPStatus.GOING
     assert third.rsvps.get().status == RSVPStatus.WAITLISTED
     assert messages_of(second, "rsvp_promoted") and not messages_of(
