@@ -232,6 +232,9 @@ def verify(level: dict, query: dict) -> dict:
 
 
 def child_main(argument: str) -> None:
+    # bench/ holds votes.py and proposals.py: off the path, or they shadow the apps of those names.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     # Importing common made two temp dirs for this process; the parent's are in the environment.
     shutil.rmtree(VAR_DIR, ignore_errors=True)
     shutil.rmtree(LOG_DIR, ignore_errors=True)
