@@ -2,6 +2,7 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils import translation
@@ -18,6 +19,11 @@ class AccountAdapter(DefaultAccountAdapter):
         ).first()
         if consent is not None and consent.is_pending():
             return redirect("guardian_waiting")
+        # A suspended account is told until when and why (district.moderation).
+        from district.moderation.policy import suspension_message
+
+        if message := suspension_message(user):
+            messages.error(request, message)
         return super().respond_user_inactive(request, user)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

@@ -256,3 +256,22 @@ def test_my_sanctions_page_shows_the_end_date(client, staff, resident):
     page = client.get(reverse("moderation:mine")).text
     assert "Insults in three threads" in page
     assert timezone.localtime(sanction.ends_at).isoformat()[:10] in page
+
+
+def test_suspended_person_is_told_until_when_at_sign_in(client, staff, resident):
+    services.sanction_create(
+        moderator=staff,
+        user=resident,
+        kind="suspend",
+        reason_code="illegal",
+        text="Threats against a neighbour",
+        days=30,
+    )
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("account_login"),
+        {"login": resident.email, "password": TEST_PASSWORD},
+        follow=True,
+    )
+    assert "Threats against a neighbour" in response.text
+    assert "suspended until" in response.text
