@@ -50,3 +50,8 @@ class DistrictConfig(AppConfig):
         from district.moderation.setup import setup as moderation_setup
 
         moderation_setup()
+        # Children's unanswered requests for a guardian's consent expire with the daily retention job.
+        from district.guardians import guardian_consents_expire
+        from district.retention import register_retention
+
+        register_retention("guardian_consents", guardian_consents_expire)

@@ -184,3 +184,9 @@ def test_votes_eligibility_reads_the_same_age_field():
         < settings.GUARDIAN_CONSENT_MIN_AGE
         <= AGE_BAND_FLOOR["14-17"]
     )
+
+
+def test_the_daily_retention_job_runs_the_guardian_sweep(client, district):
+    from district.retention import retention_sweep
+
+    assert "guardian_consents" in retention_sweep()
