@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "district.csp.PolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "events.middleware.SignupQueueMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "district.guards.OddInputMiddleware",
@@ -208,6 +209,11 @@ NOTIFICATION_EMAIL_DELAY_MINUTES = 15
 # How long a sign-up waits for its event date's row lock on PostgreSQL before
 # answering "try again"; below the connection pool's 10 s timeout.
 EVENTS_RSVP_LOCK_TIMEOUT_SECONDS = 8
+# Sign-ups past events.middleware.SignupQueueMiddleware at once, per process (the
+# rest wait without a database connection, so other pages keep theirs), and how
+# long one waits there before being sent back to press again.
+EVENTS_SIGNUP_CONCURRENCY = int(os.environ.get("EVENTS_SIGNUP_CONCURRENCY", "8"))
+EVENTS_SIGNUP_QUEUE_SECONDS = 20
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,0 +1,48 @@
+"""A rush on sign-ups queues before it takes a database connection, so other pages keep theirs.
+
+Every request checks a pooled connection out at its first query (the
+session) and keeps it to the end. Without this, 200 residents pressing
+"sign up" on one date hold every connection of a process while they wait
+their turn at the date's counter, and an anonymous visitor opening any page
+waits behind them. Here, at most EVENTS_SIGNUP_CONCURRENCY sign-ups per
+process go past this point at once; the others wait in their own thread,
+holding no connection, up to EVENTS_SIGNUP_QUEUE_SECONDS, after which they
+are sent back to the page they came from (303) with `busy=1` in the address
+and can press again (nothing was written).
+"""
+
+import re
+import threading
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+_SIGNUP = re.compile(r"^/events/o/(\d+)/rsvp/$")
+
+
+class SignupQueueMiddleware:
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.slots = threading.BoundedSemaphore(settings.EVENTS_SIGNUP_CONCURRENCY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or not _SIGNUP.match(request.path_info):
+            return self.get_response(request)
+        if not self.slots.acquire(timeout=settings.EVENTS_SIGNUP_QUEUE_SECONDS):
+            back = request.META.get("HTTP_REFERER", "")
+            if not url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}
+            ):
+                back = "/events/"
+            back = back.split("#")[0]
+            return HttpResponseRedirect(
+                back + ("&" if "?" in back else "?") + "busy=1", status=303
+            )
+        try:
+            return self.get_response(request)
+        finally:
+            self.slots.release()
