@@ -41,6 +41,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－ー"), "-")
+ODD_DASH = re.compile("[‐‑‒–—―−﹣－ー]")
 
 _SEP = r"[-. ]?"
 _NOT_DIGIT_BEFORE = r"(?<![0-9A-Za-z.+-])"
@@ -77,6 +78,7 @@ BANK_WORDS = re.compile(
     r"수협|토스|케이뱅크|카카오|\bbank|\baccount|\bIBAN\b",
     re.IGNORECASE,
 )
+DIGIT = re.compile(r"\d")
 RRN = re.compile(
     r"(?<![0-9A-Za-z.-])(\d{2})(\d{2})(\d{2})( ?- ?| )?([1-8])(\d{6})(?![0-9A-Za-z]|[-.]\d)"
 )
@@ -102,7 +104,12 @@ class Findings:
 
 def normalise(text: str) -> str:
     """NFKC (full-width digits, letters and punctuation to ASCII), every dash as '-'."""
-    return unicodedata.normalize("NFKC", text or "").translate(DASHES)
+    text = text or ""
+    if not unicodedata.is_normalized(
+        "NFKC", text
+    ):  # the quick check: most text already is
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(DASHES) if ODD_DASH.search(text) else text
 
 
 def _rrn_date_ok(yy: str, mm: str, dd: str, gender: str) -> bool:
@@ -153,8 +160,11 @@ def scan(text: str) -> Findings:
         if value not in found[kind]:
             found[kind].append(value)
 
-    for match in EMAIL.finditer(text):
-        keep("emails", match)
+    if "@" in text:
+        for match in EMAIL.finditer(text):
+            keep("emails", match)
+    if not DIGIT.search(text):
+        return Findings(**found)
     for match in RRN.finditer(text):
         if not _overlaps(match.span(), taken) and _is_rrn(match):
             keep("rrn", match)
