@@ -44,6 +44,10 @@ class DistrictConfig(AppConfig):
         pagetree.connect()
         # Photos lose their EXIF (GPS, device, owner) before storage (district.images).
         images.connect()
+        # A cached account is forgotten whenever its User or Profile changes (district.usercache).
+        from district import usercache
+
+        usercache.connect()
         # Wagtail's admin CSV exports neutralise formula cells like ours (district.csv).
         protect_wagtail_exports()
         # Moderation with due process: notification kinds, sanctions' appeal handler.

@@ -8,14 +8,12 @@ def site_shell(request: HttpRequest) -> dict:
     """What the page shell (header, language switcher, footer) needs on every page."""
 
     def unread() -> int:
-        # Called only by templates that show the badge.
+        # Called only by templates that show the badge; cached (district.usercache).
         if getattr(request, "user", None) is None or not request.user.is_authenticated:
             return 0
-        from district.models import Notification
+        from district.usercache import unread_count
 
-        return Notification.objects.filter(
-            user=request.user, read_at__isnull=True
-        ).count()
+        return unread_count(request.user)
 
     return {
         "UNREAD_NOTIFICATIONS": unread,

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from district import live
 from district.models import Notification, Profile
+from district.usercache import forget_unread
 
 
 @transaction.atomic
@@ -75,6 +76,7 @@ def notification_create(
         user=user, kind=kind, actor_name=actor_name, url=url, params=params or {}
     )
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    forget_unread(user.pk)
     transaction.on_commit(lambda: _schedule_email(notification.pk, now=email_now))
     live.publish(
         live.user_topic(user.pk),
@@ -103,6 +105,8 @@ def notifications_mark_read(*, user: AbstractUser, ids: list[int] | None = None)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     count = unread.update(read_at=timezone.now())
+    if count:
+        forget_unread(user.pk)
     remaining = Notification.objects.filter(user=user, read_at__isnull=True).count()
     live.publish(live.user_topic(user.pk), "notification.read", {"unread": remaining})
     return count

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "district.guards.OddInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "district.usercache.CachedAuthenticationMiddleware",
     "district.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "district.guards.RateLimitedMiddleware",
@@ -188,6 +188,11 @@ if REDIS_URL:
             },
         }
     }
+    # Signed-in residents from the shared cache (district.usercache): sessions
+    # read from Redis and written through to the database; the account, its
+    # profile and the unread badge cached, forgotten on every change.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    USER_CACHE_SECONDS = 300
 else:
     CHANNEL_LAYERS = {
         "default": {
@@ -196,6 +201,8 @@ else:
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A per-process cache cannot be told by another process to forget an account.
+    USER_CACHE_SECONDS = 0
 
 # Background work (e-mail, reminders, search indexing) goes through django-tasks
 # into the database; `manage.py db_worker` runs it.
