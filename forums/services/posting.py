@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from district import live
+from district import live, timefmt
 from district.markup import mentioned_names, render_markdown
 from district.models import Profile, display_name
 from district.moderation.policy import require_can_participate
@@ -32,6 +32,8 @@ def post_payload(post: Post) -> dict:
         "html": post.body_html,
         # Whole seconds: pages put it in <time datetime>, where six-digit fractions are invalid.
         "created_at": post.created_at.replace(microsecond=0).isoformat(),
+        # The time as the page writes it, in each interface language (district.timefmt).
+        "created_at_text": timefmt.texts(post.created_at),
         "quote_of": post.quote_of_id,
     }
 

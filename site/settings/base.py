@@ -286,6 +286,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
+# One set of date and time formats per language (district.formats, district.timefmt).
+FORMAT_MODULE_PATH = ["district.formats"]
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"

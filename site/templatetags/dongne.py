@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from wagtail.models import Page
 
+from district import timefmt
 from district.privacy import routed_ancestors
 from district.slots import render_slot
 
@@ -106,3 +107,15 @@ def idempotency_field():
     return format_html(
         '<input type="hidden" name="idempotency_key" value="{}">', uuid.uuid4().hex
     )
+
+
+@register.filter
+def when(value, kind: str = "datetime") -> str:
+    """A date or time in the reader's language, one way per kind (district.timefmt): `{{ o.starts_at|when:"weekday" }}`."""
+    return timefmt.when(value, kind)
+
+
+@register.simple_tag
+def when_range(start, end=None, kind: str = "weekday") -> str:
+    """`{% when_range o.starts_at o.ends_at %}` → "2026년 12월 3일 (목) 오후 7:00 – 오후 9:00"."""
+    return timefmt.when_range(start, end, kind)

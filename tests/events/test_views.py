@@ -134,7 +134,7 @@ def test_month_calendar_is_a_table_of_days_with_their_events(client, leader, boa
     assert text.count('<th scope="col"') == 7
     day = timezone.localtime(start).strftime("%Y-%m-%d")
     cell = text.split(f'data-date="{day}"', 1)[1].split("</td>", 1)[0]
-    assert "달력 행사" in cell and "15:00" in cell
+    assert "달력 행사" in cell and "오후 3:00" in cell  # one time format per language
     assert f"{event.get_absolute_url()}#date-" in cell
     assert 'rel="prev"' in text and 'rel="next"' in text
     # Nonsense months fall back to this one instead of failing.

@@ -22,7 +22,8 @@ function build(data) {
   node.querySelector("[data-slot=permalink]").href = `#post-${data.post_id}`;
   const time = node.querySelector("[data-slot=time]");
   time.dateTime = data.created_at;
-  time.textContent = formatTime(data.created_at);
+  const lang = (document.documentElement.lang || "ko").toLowerCase();
+  time.textContent = (data.created_at_text && data.created_at_text[lang]) || formatTime(data.created_at);
   node.querySelector("[data-slot=body]").innerHTML = data.html; // sanitised on the server (nh3)
   const mine = me && me === data.author_id;
   const react = node.querySelector("form[data-react]");

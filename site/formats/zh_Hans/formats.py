@@ -1,0 +1,9 @@
+# Simplified Chinese: 2026年12月3日 (周四) 19:00
+DATE_FORMAT = "Y年n月j日"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+SHORT_DATE_FORMAT = "Y/n/j"
+SHORT_DATETIME_FORMAT = "Y/n/j H:i"
+MONTH_DAY_FORMAT = "n月j日"
+YEAR_MONTH_FORMAT = "Y年n月"
+WEEKDAY_DATE_FORMAT = "Y年n月j日 (D)"
