@@ -61,7 +61,7 @@ def restriction_message(sanction: Sanction) -> str:
     }
 
 
-BANNER_CACHE_SECONDS = 60
+BANNER_CACHE_SECONDS = 300
 
 
 def _banner_key(user_id: int) -> str:
