@@ -232,39 +232,55 @@ def _all_terms_in(column: str, terms: Sequence[str]) -> Q:
 
 
 def _substring(word: str, title: str, body: str) -> Q:
-    """`word` occurs in the title or the body (on PostgreSQL, narrowed first by the bigram index)."""
-    found = _IContains(F(title), word) | _IContains(F(body), word)
-    grams = korean.bigrams(word)
-    if korean.enabled() and connection.vendor == "postgresql" and grams:
-        return Q(_HasTokens(F("dongne_terms__grams"), grams)) & found
-    return found
+    return _IContains(F(title), word) | _IContains(F(body), word)
 
 
-def _tokens(tokens: Sequence[str]) -> Q:
-    return Q(_HasTokens(F("dongne_terms__terms"), tokens))
+def _tokens(tokens: Sequence[str], column: str = "dongne_terms__terms") -> Q:
+    return Q(_HasTokens(F(column), tokens))
 
 
-def _word_matches(word: korean.Word, title: str, body: str) -> tuple[Q, Q | None]:
-    """When a document matches one query word, and when it does by its morphemes.
+@dataclass(frozen=True)
+class _WordMatch:
+    """One query word: when an entry matches it, when by morphemes, and a necessary condition on its terms row."""
+
+    found: Q
+    analysed: Q | None
+    candidates: Q | None
+
+
+def _word_matches(word: korean.Word, title: str, body: str) -> _WordMatch:
+    """When a document matches one query word.
 
     A word matches as typed (a substring: "자치" in "주민자치회"), or by
     morphemes: its morphemes are all tokens of the document ("회의를" → 회의;
     "정기회의" → 정기, 회의, also when written "정기 회의"), or its compound
     is ("벼룩시장에" → 벼룩시장), or its morphemes all occur as substrings
-    (a particle on part of a word: "자치를" → 자치).
+    (a particle on part of a word: "자치를" → 자치). `candidates`: what the
+    entry's `SearchTerms` row must hold for any of these (a substring's
+    bigrams, the tokens), so that PostgreSQL can start from the GIN indexes;
+    None for a one-character word, which bigrams cannot narrow.
     """
     found = _substring(word.text, title, body)
+    grams = korean.bigrams(word.text)
+    candidates = _tokens(grams, "grams") if grams else None
     analysed = Q()
     if word.parts:
         analysed |= _tokens(word.parts)
     if len(word.compound) > 1 and word.compound not in word.parts:
         analysed |= _tokens([word.compound])
     if not analysed:
-        return found, None
+        return _WordMatch(found, None, candidates)
     found |= analysed
+    if candidates is not None:
+        candidates |= _tokens(word.parts, "terms") if word.parts else Q()
+        if len(word.compound) > 1:
+            candidates |= _tokens([word.compound], "terms")
     if word.parts != (word.text.lower(),) and all(len(p) > 1 for p in word.parts):
         found |= Q(*(_substring(part, title, body) for part in word.parts))
-    return found, analysed
+        if candidates is not None:
+            part_grams = [g for part in word.parts for g in korean.bigrams(part)]
+            candidates |= _tokens(part_grams, "grams")
+    return _WordMatch(found, analysed, candidates)
 
 
 def _translated(words: Sequence[str], language: str) -> Q:
@@ -322,21 +338,37 @@ def matching(
     rather than only as substrings, then the most recently indexed; at most
     `limit`, counted after visibility and association.
     """
+    from district.models import SearchTerms
+
     title, body = _columns()
     words = korean.analyse_query(list(terms))
     found = Q()
     by_morphemes = Q()
+    candidates = Q()
     analysed_all = True
     for word in words:
-        word_found, analysed = _word_matches(word, title, body)
-        found &= word_found
-        if analysed is None:
+        match = _word_matches(word, title, body)
+        found &= match.found
+        if match.analysed is None:
             analysed_all = False
         else:
-            by_morphemes &= analysed
+            by_morphemes &= match.analysed
+        if match.candidates is not None:
+            candidates &= match.candidates
     if language:
         found |= _translated(terms, language)
     entries = IndexEntry.objects.filter(found)
+    if korean.enabled() and candidates and connection.vendor == "postgresql":
+        # Start from the GIN indexes over the terms: a necessary condition,
+        # so the exact one above is checked on a few rows, not on all.
+        narrowed = Q(pk__in=SearchTerms.objects.filter(candidates).values("entry_id"))
+        if language:
+            narrowed |= Q(
+                pk__in=IndexEntry.objects.filter(_translated(terms, language)).values(
+                    "pk"
+                )
+            )
+        entries = entries.filter(narrowed)
     visible = Q()
     for source in _sources:
         visible |= _visible_entries(source, reader, dong)
