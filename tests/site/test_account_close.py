@@ -211,6 +211,28 @@ def test_cannot_vote_twice_in_an_open_ballot_after_signing_up_again(
         )
 
 
+def test_nor_at_a_paper_box_after_signing_up_again(make_user, resident, dong):
+    officer = make_user(home_dong=dong)
+    ballot = make_ballot(
+        make_user(groups=[dong.leaders_group]), dong, officers=[officer]
+    )
+    vote_services.vote_cast(
+        user=resident,
+        ballot=ballot,
+        declaration=declaration(dong),
+        answers=answers_for(ballot),
+    )
+    account_close(user=resident, password=TEST_PASSWORD)
+    again = make_user(email="minji@example.org", home_dong=dong)
+    with pytest.raises(ValidationError):
+        vote_services.voter_check_in(
+            officer=officer,
+            box=ballot.boxes.get(),
+            token=vote_services.pass_token(ballot, again),
+        )
+    assert Participation.objects.filter(ballot=ballot).count() == 1
+
+
 def test_the_close_page_asks_for_the_password_and_signs_out(client, resident, english):
     client.force_login(resident)
     page = client.get(reverse("account_close"), HTTP_ACCEPT_LANGUAGE="en")

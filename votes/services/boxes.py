@@ -60,6 +60,16 @@ def voter_check_in(
     if not permissions.can_check_in(officer, ballot):
         raise PermissionDenied
     voter = _pass_user(ballot, token)
+    from votes.privacy import voiced_after_closing
+
+    if voiced_after_closing(voter, ballot):  # took part under an account since closed
+        raise ValidationError(
+            {
+                "token": _(
+                    "This person has already taken part in this ballot. Each person has one voice."
+                )
+            }
+        )
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
