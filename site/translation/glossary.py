@@ -116,7 +116,6 @@ TERMS: tuple[Term, ...] = (
 )
 
 _PLACEHOLDER = re.compile(r"\[\s*[Gg]\s*(\d+)\s*\]")
-_BOUNDARY = r"(?<![\w])"
 
 
 def _pattern(form: str, standalone: bool) -> str:
@@ -162,13 +161,11 @@ def restore(text: str, target: str) -> str:
 def explain_html(html: str, language: str) -> str:
     """Wrap the glossary terms of `language` found in `html` text (never inside tags) in <abbr title>."""
     terms = [t for t in TERMS if not t.standalone]
-    by_form = {t.form(language).lower(): t for t in terms}
-    if not by_form:
-        return html
+    # The HTML is escaped: "Residents' …" reads "Residents&#x27; …" there.
+    by_form = {str(escape(t.form(language))).lower(): t for t in terms}
     regex = re.compile(
         "|".join(
-            _pattern(f, False)
-            for f in sorted((t.form(language) for t in terms), key=len, reverse=True)
+            _pattern(form, False) for form in sorted(by_form, key=len, reverse=True)
         ),
         re.IGNORECASE,
     )

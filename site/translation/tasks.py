@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import override
 from django_tasks import task
 
 from district import live
@@ -157,7 +158,8 @@ def message(row: Translation, fmt: str) -> dict:
     }
     if row.status == Translation.Status.DONE:
         data["same_language"] = row.source_language == row.target_language
-        data["html"] = str(render(row.text, fmt, row.target_language))
+        with override(row.target_language):  # the glossary's explanations
+            data["html"] = str(render(row.text, fmt, row.target_language))
         data["source_language"] = row.source_language
         data["source_language_name"] = language_name(
             row.source_language, row.target_language
