@@ -25,7 +25,8 @@ def home_notices(context: Context, **kwargs) -> str:
     )
 
 
-@hooks.register(slot_hook("home"), order=90)
+# First: on a phone the 22 associations were ~2,000 px down, below every other section.
+@hooks.register(slot_hook("home"), order=5)
 def home_associations(context: Context, **kwargs) -> str:
     return render_section(
         context,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
+    path("my-neighbourhood/", views.home_dong, name="home_dong"),
     path("accounts/close/", privacy_views.account_close_view, name="account_close"),
     path("accounts/my-data/", privacy_views.data_export_view, name="data_export"),
     path(

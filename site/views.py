@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -98,3 +99,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """A trivial view behind the full middleware stack: for load balancers, and the benchmarks' baseline."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def home_dong(request: HttpRequest) -> HttpResponse:
+    """One tap from the header to the resident's own association (or to the profile, to choose one)."""
+    profile = Profile.objects.filter(user=request.user).select_related("home_dong").first()
+    page = profile.home_dong if profile is not None else None
+    if page is None or not page.live:
+        messages.info(request, _("Choose your neighbourhood in your profile."))
+        return HttpResponseRedirect(reverse("profile_edit"))
+    return HttpResponseRedirect(page.url)
