@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 
 from district.accounts import (
     Closing,
@@ -52,28 +53,29 @@ def close_account(closing: Closing) -> None:
 
 
 def _posts(user: AbstractUser) -> list[dict]:
-    rows = []
-    for post in (
-        Post.objects.filter(author=user).select_related("thread").order_by("id")
-    ):
-        rows.append(
-            {
-                "id": post.pk,
-                "thread": post.thread.title,
-                "thread_id": post.thread_id,
-                "created_at": post.created_at,
-                "edited_at": post.edited_at,
-                "hidden": post.is_hidden,
-                "body": post.body,
-                "earlier_versions": [
-                    {"edited_at": r.edited_at, "body": r.body}
-                    for r in PostRevision.objects.filter(post=post).order_by(
-                        "edited_at"
-                    )
-                ],
-            }
+    posts = (
+        Post.objects.filter(author=user)
+        .select_related("thread")
+        .prefetch_related(
+            Prefetch("revisions", queryset=PostRevision.objects.order_by("edited_at"))
         )
-    return rows
+        .order_by("id")
+    )
+    return [
+        {
+            "id": post.pk,
+            "thread": post.thread.title,
+            "thread_id": post.thread_id,
+            "created_at": post.created_at,
+            "edited_at": post.edited_at,
+            "hidden": post.is_hidden,
+            "body": post.body,
+            "earlier_versions": [
+                {"edited_at": r.edited_at, "body": r.body} for r in post.revisions.all()
+            ],
+        }
+        for post in posts
+    ]
 
 
 def _threads(user: AbstractUser) -> list[dict]:
