@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from district.associations import live_associations, local_name
-from district.consents import ConsentKind
+from district.consents import ConsentKind, GuardianConsent
 from district.guardians import consent_record, guardian_consent_request, needs_guardian
 from district.models import AgeBand, Profile, display_name_validator
 from district.names import (
@@ -250,3 +250,22 @@ class ProfileForm(forms.ModelForm):
         return clean_display_name(
             self.cleaned_data["display_name"], exclude_user_id=self.instance.user_id
         )
+
+    def clean_age_band(self) -> str:
+        """Under 14 needs a guardian's consent (PIPA Art. 22-2), which only sign-up asks for."""
+        value = self.cleaned_data.get("age_band", "")
+        if (
+            needs_guardian(value)
+            and value != self.instance.age_band
+            and not GuardianConsent.objects.filter(
+                user_id=self.instance.user_id, confirmed_at__isnull=False
+            ).exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Under 14, an account needs a parent's or legal guardian's consent. "
+                    "Please close this account and sign up again with their e-mail address."
+                ),
+                code="needs_guardian",
+            )
+        return value

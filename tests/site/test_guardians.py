@@ -190,3 +190,25 @@ def test_the_daily_retention_job_runs_the_guardian_sweep(client, district):
     from district.retention import retention_sweep
 
     assert "guardian_consents" in retention_sweep()
+
+
+def test_a_profile_cannot_become_under_14_without_a_guardians_consent(
+    client, district, make_user
+):
+    user = make_user(display_name="어른")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/accounts/profile/",
+        {"display_name": "어른", "home_dong": "", "language": "en", "age_band": "13"},
+    )
+    assert "needs a parent's or legal guardian's consent" in response.text.replace(
+        "&#x27;", "'"
+    )
+    assert Profile.objects.get(user=user).age_band == ""
+    response = client.post(
+        "/accounts/profile/",
+        {"display_name": "어른", "home_dong": "", "language": "en", "age_band": "18+"},
+    )
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).age_band == "18+"
