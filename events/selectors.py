@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractUser
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from dong.models import DongPage
@@ -97,34 +98,88 @@ def upcoming_event_dates(
 def listed_upcoming(filters: EventFilters) -> QuerySet[Occurrence]:
     """The upcoming list: cancelled dates stay visible (marked) so nobody travels to them."""
     occurrences = _published().filter(ends_at__gte=timezone.now())
-    return filters.apply(occurrences).order_by("starts_at", "id").distinct()
+    # No DISTINCT: every filter matches an occurrence at most once (one board, one tag name).
+    return filters.apply(occurrences).order_by("starts_at", "id")
 
 
 def past_occurrences(filters: EventFilters) -> QuerySet[Occurrence]:
     """The archive: dates that have ended, newest first."""
     occurrences = _published().filter(ends_at__lt=timezone.now())
-    return filters.apply(occurrences).order_by("-starts_at", "-id").distinct()
+    return filters.apply(occurrences).order_by("-starts_at", "-id")
 
 
-def month_grid(
-    year: int, month: int, filters: EventFilters
-) -> list[list[tuple[date, list[Occurrence]]]]:
-    """The weeks (Monday first) of a month, each day with its dates of events, in Seoul time."""
+# The month calendar shows at most this many dates a day, then "N more" (the day's list).
+CALENDAR_DAY_CAP = 3
+# The month's agenda (the list under the grid) shows at most this many dates, then a link.
+AGENDA_CAP = 50
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    items: list[Occurrence]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass(frozen=True)
+class MonthCalendar:
+    weeks: list[list[CalendarDay]]
+    agenda: list[Occurrence]
+    total: int
+
+
+def month_calendar(year: int, month: int, filters: EventFilters) -> MonthCalendar:
+    """The weeks (Monday first) of a month in Seoul time, each day with its first dates of events.
+
+    Three queries whatever the month holds: the count per day, the first
+    CALENDAR_DAY_CAP dates of each day (a window function), and the agenda's
+    first AGENDA_CAP dates, all from the index on `starts_at`.
+    """
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    occurrences = filters.apply(
+    in_month = filters.apply(
         _published().filter(
             starts_at__gte=_day_start(first),
             starts_at__lt=_day_start(last + timedelta(days=1)),
         )
-    ).order_by("starts_at", "id")
+    )
+    local_day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+    totals = {
+        row["day"]: row["n"]
+        for row in in_month.order_by()
+        .annotate(day=local_day)
+        .values("day")
+        .annotate(n=Count("id", distinct=True))
+    }
+    ranked = (
+        in_month.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[local_day],
+                order_by=[F("starts_at").asc(), F("id").asc()],
+            )
+        )
+        .filter(rank__lte=CALENDAR_DAY_CAP)
+        .order_by("starts_at", "id")
+    )
     by_day: dict[date, list[Occurrence]] = {}
-    for occurrence in occurrences.distinct():
+    for occurrence in ranked:
         by_day.setdefault(timezone.localtime(occurrence.starts_at).date(), []).append(
             occurrence
         )
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    return [[(day, by_day.get(day, [])) for day in week] for week in weeks]
+    return MonthCalendar(
+        weeks=[
+            [CalendarDay(day, by_day.get(day, []), totals.get(day, 0)) for day in week]
+            for week in weeks
+        ],
+        agenda=list(in_month.order_by("starts_at", "id")[:AGENDA_CAP]),
+        total=sum(totals.values()),
+    )
 
 
 def user_occurrences(user: AbstractUser, *, upcoming: bool = True) -> QuerySet[RSVP]:

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from district import csv as safe_csv
 from district.csv import csv_response
 from district.forms import submit
 from district.idempotency import idempotent
+from district.keyset import keyset_page
 from district.models import display_name
 from district.ratelimit import RateLimited
 from events import permissions, selectors, services
@@ -68,7 +68,14 @@ def _list_page(
         if view == "archive"
         else selectors.listed_upcoming(filters)
     )
-    page = Paginator(occurrences, PER_PAGE).get_page(request.GET.get("page"))
+    # Keyset pages (district.keyset): no count of every upcoming date, no OFFSET.
+    page = keyset_page(
+        occurrences,
+        request.GET,
+        time_field="starts_at",
+        size=PER_PAGE,
+        descending=view == "archive",
+    )
     topics = [board.topic] if board else []
     return render(
         request,
@@ -104,21 +111,23 @@ def event_calendar_month(request: HttpRequest) -> HttpResponse:
     first = month_from(request.GET.get("month"), today)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
-    weeks = selectors.month_grid(first.year, first.month, filters)
+    month = selectors.month_calendar(first.year, first.month, filters)
+    last = following - timedelta(days=1)
+    # One reverse() for every link to an event or a day (not two per event).
+    event_url = reverse("events:event", args=[0])
     return render(
         request,
         "events/calendar.html",
         {
             "form": form,
             "month": first,
-            "weeks": weeks,
-            "month_items": [
-                o
-                for week in weeks
-                for day, items in week
-                if day.month == first.month
-                for o in items
-            ],
+            "weeks": month.weeks,
+            "month_items": month.agenda,
+            "month_total": month.total,
+            "month_more": month.total - len(month.agenda),
+            "month_list_query": f"date_from={first:%Y-%m-%d}&date_to={last:%Y-%m-%d}",
+            "event_prefix": event_url[: event_url.rindex("0/")],
+            "events_prefix": reverse("events:index"),
             "today": today,
             "previous": previous,
             "following": following,

@@ -45,9 +45,13 @@ def board_list(request: HttpRequest) -> HttpResponse:
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     board = permissions.access_board(request.user, slug)
     seqs = live.last_seqs([board.topic])
-    page = Paginator(
-        selectors.board_threads(request.user, board), settings.FORUMS_THREADS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    if request.GET.get("page"):  # numbered links from before keyset paging still work
+        page = Paginator(
+            selectors.board_threads(request.user, board),
+            settings.FORUMS_THREADS_PER_PAGE,
+        ).get_page(request.GET.get("page"))
+    else:
+        page = selectors.board_thread_page(request.user, board, request.GET)
     previous_visit = services.board_visit(user=request.user, board=board)
     return render(
         request,

@@ -265,7 +265,13 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
-        indexes = (models.Index(fields=("user", "read_at")),)
+        indexes = (
+            models.Index(fields=("user", "read_at")),
+            # The list, newest first, reads one user's rows in index order.
+            models.Index(
+                fields=("user", "-created_at", "-id"), name="notification_user_newest"
+            ),
+        )
 
     def message(self) -> str:
         formatter = NOTIFICATION_FORMATTERS.get(self.kind)

@@ -1,17 +1,21 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from district.keyset import keyset_page
 from district.models import Notification
 from district.services import notifications_mark_read
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(
-        request.GET.get("page")
+    # Keyset pages over the index on (user, created_at, id): flat however many rows.
+    page = keyset_page(
+        Notification.objects.filter(user=request.user),
+        request.GET,
+        time_field="created_at",
+        size=30,
     )
     return render(request, "district/notifications.html", {"page_obj": page})
 
