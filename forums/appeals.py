@@ -79,9 +79,12 @@ def _reviewers(action: ModerationAction):
 
 
 def _content_url(action: ModerationAction) -> str:
-    if action.post_id is not None and action.post is not None:
+    """Where the author sees the content: their own hidden post stays visible to them; a hidden thread does not."""
+    if action.thread_id is None or action.thread.is_hidden:
+        return ""
+    if action.post_id is not None:
         return action.post.get_absolute_url()
-    return action.thread.get_absolute_url() if action.thread_id else ""
+    return action.thread.get_absolute_url()
 
 
 def actions_by_quarter() -> list[dict]:

@@ -313,3 +313,23 @@ async def test_suspending_a_user_closes_their_sockets(people):
         "type": "websocket.close",
         "code": 4001,
     }
+
+
+async def test_a_suspension_sanction_closes_their_sockets_at_once(people, staff):
+    """A suspension from the sanctions form (district.moderation) goes the same way."""
+    from district.moderation.services import sanction_create
+
+    user = people[1]
+    sock = await open_socket(user)
+    await database_sync_to_async(sanction_create)(
+        moderator=staff,
+        user=user,
+        kind="suspend",
+        reason_code="abuse",
+        text="Threats",
+        days=7,
+    )
+    assert await sock.receive_output(timeout=5) == {
+        "type": "websocket.close",
+        "code": 4001,
+    }
