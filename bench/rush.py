@@ -17,7 +17,8 @@ presses at the opening second plus a jitter drawn from a normal law
 (`--jitter-mean`, `--jitter-sd`, some press before the opening), on its own
 connection, alternating processes by number; a refusal "opens at ..." (the
 server refusing an early press) makes them press again `--repress` s later,
-as a person would, up to 10 times; a "busy, try again" likewise.
+as a person would, up to 10 times; a "busy, try again" or a 303 back from
+the sign-up queue (events.middleware) likewise.
 
 Meanwhile (same run, same processes) `--bystanders` anonymous visitors open
 event pages (the hot programme's and the others', alternately, a new
@@ -239,11 +240,14 @@ async def resident(
             )
             if isinstance(outcome, str):
                 kind = outcome
+            elif outcome[0] == 303 and "busy=1" in dict(outcome[1]).get("location", ""):
+                kind = "busy: sent back by the sign-up queue"
             else:
                 kind = classify_rsvp(outcome[0], outcome[1], programme["path"])
             out.append((sent, time.monotonic(), ms, kind, programme["hot"]))
-            if kind.startswith("refused") and (
-                "opens at" in kind.lower() or "try again" in kind.lower()
+            if kind.startswith("busy") or (
+                kind.startswith("refused")
+                and ("opens at" in kind.lower() or "try again" in kind.lower())
             ):
                 await asyncio.sleep(args.repress)
                 continue

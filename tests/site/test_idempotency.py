@@ -122,6 +122,7 @@ def test_a_form_with_errors_keeps_no_key(resident, thread, client):
 
 
 @pytest.mark.postgres
+@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_process_killed_between_commit_and_answer_the_retry_through_another_writes_once(
     make_user, district, settings
@@ -141,17 +142,15 @@ def test_a_process_killed_between_commit_and_answer_the_retry_through_another_wr
     client.force_login(poster)
     session = client.cookies["sessionid"].value
     env = {
-        "DJANGO_SETTINGS_MODULE": "district.settings.dev",
         "DATABASE_URL": shared_database_url(),
-        "REDIS_URL": "",
-        "FORUMS_MIN_SECONDS_BETWEEN_POSTS": "0",
+        "REDIS_URL": settings.REDIS_URL,  # sessions and caches shared with this process
     }
     dying, port_a = start_uvicorn({**env, "DONGNE_FAULT_AFTER_COMMIT": "reply"})
     survivor, port_b = start_uvicorn(env)
     key = uuid.uuid4().hex
     token = secrets.token_hex(32)
 
-    def send(port: int) -> int:
+    def send(port: int) -> tuple[int, str]:
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/forums/t/{thread.pk}/reply/",
             data=urllib.parse.urlencode(
@@ -172,9 +171,9 @@ def test_a_process_killed_between_commit_and_answer_the_retry_through_another_wr
         opener = urllib.request.build_opener(NoRedirect)
         try:
             with opener.open(request, timeout=20) as response:
-                return response.status
+                return response.status, response.headers.get("Location", "")
         except urllib.error.HTTPError as error:
-            return error.code
+            return error.code, error.headers.get("Location", "")
 
     try:
         try:
@@ -184,7 +183,8 @@ def test_a_process_killed_between_commit_and_answer_the_retry_through_another_wr
         assert answer is None, f"process A answered {answer}"
         assert dying.wait(timeout=10) == -9
         assert Post.objects.filter(thread=thread, body="딱 한 번").count() == 1
-        assert send(port_b) == 302  # the retry through the other process
+        status, location = send(port_b)  # the retry through the other process
+        assert status == 302 and "/login/" not in location, (status, location)
         assert Post.objects.filter(thread=thread, body="딱 한 번").count() == 1
     finally:
         for process in (dying, survivor):
