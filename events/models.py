@@ -241,7 +241,7 @@ class Event(index.Indexed, ClusterableModel):
         return f"event:{self.pk}"
 
     def registration_state(self, now=None) -> str:
-        """"not_yet", "open" or "closed", by the server's clock."""
+        """The registration window by the server's clock: "not_yet", "open" or "closed"."""
         now = now or timezone.now()
         if self.registration_opens_at and now < self.registration_opens_at:
             return "not_yet"

@@ -18,9 +18,7 @@ urlpatterns = [
     path("e/<int:event_id>/review/", views.event_review, name="review"),
     path("o/<int:occurrence_id>/rsvp/", views.rsvp, name="rsvp"),
     path("o/<int:occurrence_id>/draw/", views.draw_now, name="draw"),
-    path(
-        "e/<int:event_id>/registration/", views.registration, name="registration"
-    ),
+    path("e/<int:event_id>/registration/", views.registration, name="registration"),
     path("o/<int:occurrence_id>/cancel/", views.occurrence_cancel, name="cancel_date"),
     path("o/<int:occurrence_id>/attendees/", views.attendees, name="attendees"),
     path(
