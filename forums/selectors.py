@@ -97,6 +97,19 @@ def hidden_notes(user: User | AnonymousUser, posts: list[Post]) -> None:
         post.hidden_by = latest.get(post.pk)
 
 
+def lock_action(user: User | AnonymousUser, thread: Thread) -> ModerationAction | None:
+    """For the author of a locked thread: the entry that locked it (its reason, and the appeal link)."""
+    if not thread.is_locked or not user.is_authenticated or thread.author_id != user.pk:
+        return None
+    return (
+        ModerationAction.objects.filter(
+            thread=thread, post__isnull=True, kind=ModerationAction.Kind.LOCK
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def thread_page(
     user: User | AnonymousUser, thread: Thread, number: str | int | None
 ) -> Page:

@@ -131,6 +131,7 @@ def thread_detail(
             "reply_form": reply_form,
             "can_reply": permissions.can_reply(request.user, thread),
             "can_moderate": can_moderate,
+            "lock_action": selectors.lock_action(request.user, thread),
             "live_topics": seqs,
             "reaction_kinds": ReactionKind.choices,
             "tags": list(thread.tags.all()),

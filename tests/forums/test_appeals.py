@@ -242,3 +242,29 @@ def test_silenced_resident_cannot_reply_react_or_report(
         services.reaction_toggle(user=neighbour, post=post, kind=ReactionKind.LIKE)
     with pytest.raises(ValidationError):
         services.report_create(reporter=neighbour, post=post, reason="spam")
+
+
+def test_author_of_a_locked_thread_reads_why_and_may_appeal(
+    client, thread, resident, leader, staff
+):
+    services.thread_lock(
+        moderator=leader,
+        thread=thread,
+        reason="Going in circles",
+        reason_code="off_topic",
+    )
+    action = ModerationAction.objects.get(thread=thread, kind="lock")
+    client.force_login(resident)
+    client.cookies["django_language"] = "en"
+    page = client.get(thread.get_absolute_url()).text
+    assert "Going in circles" in page and "Off-topic" in page
+    assert reverse("moderation:appeal", args=["action", action.pk]) in page
+    appeal = moderation.appeal_create(
+        appellant=resident, target=action, text="Not done yet"
+    )
+    assert appeal.association_id == thread.board.dong_id
+    moderation.appeal_decide(
+        decider=staff, appeal=appeal, outcome="reversed", reason="Fair"
+    )
+    thread.refresh_from_db()
+    assert not thread.is_locked
