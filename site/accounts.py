@@ -10,17 +10,21 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from district import live, ratelimit
-from district.models import Notification, Profile
+from district.models import DataExport, Notification, Profile
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,6 @@ def email_key(email: str) -> str:
 
     Lets an app recognise the same address later without keeping the address.
     """
-    from django.conf import settings
-
     key = hashlib.sha256(b"dongne.email-key:" + settings.SECRET_KEY.encode()).digest()
     return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
 
@@ -111,11 +113,7 @@ def account_close(
 
 
 def _scrub(user: AbstractUser) -> None:
-    from district.models import DataExport
-
     EmailAddress.objects.filter(user=user).delete()
-    from django.apps import apps
-
     if apps.is_installed("allauth.socialaccount"):  # Kakao/Naver, when configured
         apps.get_model("socialaccount", "SocialAccount").objects.filter(
             user=user
@@ -123,23 +121,19 @@ def _scrub(user: AbstractUser) -> None:
     Notification.objects.filter(user=user).delete()
     name = Profile.objects.filter(user=user).values_list("display_name", flat=True)
     if name and name[0]:  # others' notifications named them ("민지 replied"): no more
-        from django.conf import settings
-        from django.utils import translation
-
         with translation.override(settings.LANGUAGE_CODE):
             former = _("former member")[:30]
         Notification.objects.filter(actor_name__iexact=name[0]).update(
             actor_name=former
         )
-    from django.apps import apps
-
     try:  # a guardian's e-mail address, asked for a child under 14 (district.consents)
         apps.get_model("district", "GuardianConsent").objects.filter(user=user).delete()
     except LookupError:
         pass
-    for export in DataExport.objects.filter(user=user):
-        export.delete_file()
+    exports = list(DataExport.objects.filter(user=user))
     DataExport.objects.filter(user=user).delete()
+    # Files go once the closing is committed (a rollback keeps the rows and their files).
+    transaction.on_commit(lambda: [export.delete_file() for export in exports])
     user.groups.clear()
     user.user_permissions.clear()
     user.username = f"closed-{secrets.token_hex(8)}"
@@ -164,10 +158,6 @@ def _scrub(user: AbstractUser) -> None:
 
 def _sessions_end(user_id: int) -> None:
     """Sign the account out everywhere: each of its live sessions deleted through the session engine (cache too)."""
-    from importlib import import_module
-
-    from django.conf import settings
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):

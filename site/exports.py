@@ -137,11 +137,19 @@ def _profile(user: AbstractUser) -> list[dict]:
     return [row]
 
 
+def _message(notification: Notification) -> str:
+    try:
+        return notification.message()
+    except (KeyError, ValueError, TypeError):  # a row its formatter cannot read
+        return notification.kind
+
+
 def _notifications(user: AbstractUser) -> list[dict]:
     return [
         {
             "kind": n.kind,
-            "message": n.message(),
+            "message": _message(n),
+            "params": n.params,
             "url": n.url,
             "created_at": n.created_at,
             "read_at": n.read_at,

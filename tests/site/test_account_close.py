@@ -83,11 +83,23 @@ def test_wrong_password_closes_nothing(resident):
     assert resident.is_active and resident.email == "minji@example.org"
 
 
-def test_personal_data_goes_the_row_stays_opaque(resident, english):
+def test_personal_data_goes_the_row_stays_opaque(
+    resident, english, django_capture_on_commit_callbacks
+):
+    from district.exports import data_export_request, storage
+    from district.models import DataExport
+
     notification_create(user=resident, kind="reply", actor_name="x")
     CalendarFeed.objects.create(user=resident, token="t" * 43)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = data_export_request(user=resident)
+    export.refresh_from_db()
+    assert storage().exists(export.file_name)
     pk = resident.pk
-    account_close(user=resident, password=TEST_PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_close(user=resident, password=TEST_PASSWORD)
+    assert not DataExport.objects.filter(user_id=pk).exists()
+    assert not storage().exists(export.file_name)
     user = User.objects.get(pk=pk)
     assert not user.is_active and not user.has_usable_password()
     assert user.email == "" and user.username.startswith("closed-")
