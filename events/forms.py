@@ -16,7 +16,7 @@ from district.forms import DongChoiceField
 from district.pii import PersonalDataFormMixin
 from district.validators import validate_one_line
 from dong.models import DongPage
-from events.models import ORGANISER_FIELDS, Event
+from events.models import ORGANISER_FIELDS, Allocation, Event
 from events.recurrence import MAX_OCCURRENCES
 from forums.forms import TagsField
 from forums.models import Audience
@@ -120,6 +120,26 @@ class EventForm(PersonalDataFormMixin, forms.Form):
         help_text=_("Empty for unlimited. Guests count as places."),
     )
     rsvp_deadline = LocalDateTimeField(label=_("Sign-up deadline"), required=False)
+    registration_opens_at = LocalDateTimeField(
+        label=_("Registration opens"),
+        required=False,
+        help_text=_("Nobody can sign up before this time (the server's clock)."),
+    )
+    registration_closes_at = LocalDateTimeField(
+        label=_("Registration closes"), required=False
+    )
+    allocation = forms.ChoiceField(
+        label=_("Places given"),
+        choices=Allocation.choices,
+        initial=Allocation.FIRST_COME,
+        required=False,  # first come when not sent (older pages, scripts)
+        help_text=_(
+            "A draw collects entries until registration closes, then draws the places at random and publishes the draw."
+        ),
+    )
+
+    def clean_allocation(self) -> str:
+        return self.cleaned_data.get("allocation") or Allocation.FIRST_COME
 
     def __init__(self, *args, event: Event | None = None, **kwargs):
         if event is not None and "initial" not in kwargs:
@@ -131,8 +151,19 @@ class EventForm(PersonalDataFormMixin, forms.Form):
         initial = {
             name: getattr(event, name)
             for name in ORGANISER_FIELDS
-            if name not in ("starts_at", "ends_at", "rsvp_deadline", "recurrence")
+            if name
+            not in (
+                "starts_at",
+                "ends_at",
+                "rsvp_deadline",
+                "registration_opens_at",
+                "registration_closes_at",
+                "recurrence",
+            )
         }
+        for name in ("registration_opens_at", "registration_closes_at"):
+            if getattr(event, name):
+                initial[name] = timezone.localtime(getattr(event, name))
         initial["starts_at"] = timezone.localtime(event.starts_at)
         initial["ends_at"] = timezone.localtime(event.ends_at)
         if event.rsvp_deadline:
