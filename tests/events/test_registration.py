@@ -234,3 +234,38 @@ def test_rush_at_the_opening_second_gives_exactly_the_places(district, make_user
         == 80 - going.count()
     )
     assert not Draw.objects.exists()
+
+
+def test_organiser_tools_over_http_open_then_close_and_run_the_draw(
+    leader, board, make_user, client
+):
+    now = timezone.now()
+    event, occurrence = windowed(
+        leader,
+        board,
+        capacity=2,
+        allocation="draw",
+        registration_opens_at=now + timedelta(hours=1),
+        registration_closes_at=now + timedelta(hours=2),
+    )
+    client.force_login(leader)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "Open registration now" in html
+    client.post(reverse("events:registration", args=[event.pk]), {"action": "open"})
+    event.refresh_from_db()
+    assert event.registration_state() == "open"
+    resident = make_user()
+    occurrence = Occurrence.objects.select_related("event").get(pk=occurrence.pk)
+    services.rsvp_set(user=resident, occurrence=occurrence, going=True)
+    client.post(reverse("events:registration", args=[event.pk]), {"action": "close"})
+    client.post(reverse("events:draw", args=[occurrence.pk]))
+    draw = Draw.objects.get(occurrence=occurrence)
+    assert draw.entries == 1
+    assert RSVP.objects.get(user=resident).status == RSVPStatus.GOING
+    # A resident cannot run a draw or change registration.
+    other = make_user()
+    client.force_login(other)
+    answer = client.post(
+        reverse("events:registration", args=[event.pk]), {"action": "open"}
+    )
+    assert answer.status_code == 403
