@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from district import live
+from district.models import Profile
 from district.moderation import policy
 from district.moderation.models import (
     Appeal,
@@ -84,6 +85,11 @@ def _still_suspended(user_id: int, *, besides: int) -> bool:
 def _forget_banner(user_id: int) -> None:
     policy.forget_banner(user_id)
     transaction.on_commit(lambda: policy.forget_banner(user_id))
+
+
+def _closed(user: AbstractUser) -> bool:
+    """A closed account (district.accounts) stays closed when a suspension of it ends."""
+    return Profile.objects.filter(user=user, closed_at__isnull=False).exists()
 
 
 def _set_active(user: AbstractUser, active: bool) -> None:
@@ -167,6 +173,7 @@ def _end(sanction: Sanction, *, at: datetime, by: AbstractUser | None, reason: s
         sanction.kind == SanctionKind.SUSPEND
         and not user.is_active
         and not _still_suspended(user.pk, besides=sanction.pk)
+        and not _closed(user)
     ):
         _set_active(user, True)
     notification_create(

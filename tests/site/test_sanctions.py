@@ -142,6 +142,22 @@ def test_suspension_blocks_sign_in_and_lapses(client, staff, resident):
     assert client.login(username=resident.username, password=TEST_PASSWORD)
 
 
+def test_a_closed_account_stays_closed_when_its_suspension_lapses(staff, resident):
+    sanction = services.sanction_create(
+        moderator=staff,
+        user=resident,
+        kind="suspend",
+        reason_code="abuse",
+        text="Insults",
+        days=7,
+    )
+    resident.profile.closed_at = timezone.now()  # the resident closed the account meanwhile
+    resident.profile.save(update_fields=["closed_at"])
+    services.sanctions_lapse(now=sanction.ends_at + timedelta(minutes=1))
+    resident.refresh_from_db()
+    assert not resident.is_active
+
+
 def test_lifting_one_suspension_keeps_another_in_force(staff, resident):
     first = services.sanction_create(
         moderator=staff,
