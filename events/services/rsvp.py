@@ -11,7 +11,8 @@ the date's row lock with `lock_occurrence` and runs as before.
 """
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -42,6 +43,28 @@ class Busy(ValidationError):
     """The date is locked by a rush of sign-ups for longer than we let anyone wait."""
 
 
+def _bound_lock_waits() -> None:
+    """On PostgreSQL, waits for a date's row end after EVENTS_RSVP_LOCK_TIMEOUT_SECONDS (this transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{int(settings.EVENTS_RSVP_LOCK_TIMEOUT_SECONDS * 1000)}ms"],
+            )
+
+
+@contextmanager
+def _busy_when_locked_too_long() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", "") != "55P03":  # lock_not_available
+            raise
+        raise Busy(
+            _("Many people are signing up right now. Please try again in a moment.")
+        ) from None
+
+
 def lock_occurrence(occurrence: Occurrence) -> Occurrence:
     """The date's row, locked until commit: sign-ups to one date happen one at a time.
 
@@ -49,24 +72,13 @@ def lock_occurrence(occurrence: Occurrence) -> Occurrence:
     the connection pool's timeout), so a rush on one event answers "try again"
     instead of holding every pooled connection until requests fail.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)",
-                [f"{int(settings.EVENTS_RSVP_LOCK_TIMEOUT_SECONDS * 1000)}ms"],
-            )
-    try:
+    _bound_lock_waits()
+    with _busy_when_locked_too_long():
         return (
             Occurrence.objects.select_for_update(of=("self",))
             .select_related("event__board")
             .get(pk=occurrence.pk)
         )
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", "") != "55P03":  # lock_not_available
-            raise
-        raise Busy(
-            _("Many people are signing up right now. Please try again in a moment.")
-        ) from None
 
 
 def _check_open(occurrence: Occurrence, now: datetime | None = None) -> None:
@@ -216,7 +228,8 @@ def _take_places(occurrence: Occurrence, seats: int) -> tuple[int, int] | None:
 
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     events_table = connection.ops.quote_name(Event._meta.db_table)
-    with connection.cursor() as cursor:
+    _bound_lock_waits()  # before the row is taken: the wait is bounded, the hold is not longer
+    with _busy_when_locked_too_long(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET going_count = going_count + %s "
             f"WHERE id = %s AND NOT is_cancelled AND EXISTS (SELECT 1 FROM {events_table} e "
@@ -245,7 +258,7 @@ def _join_waitlist(
 
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     events_table = connection.ops.quote_name(Event._meta.db_table)
-    with connection.cursor() as cursor:
+    with _busy_when_locked_too_long(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET waitlist_count = waitlist_count + 1 "
             f"WHERE id = %s AND NOT is_cancelled AND EXISTS (SELECT 1 FROM {events_table} e "
@@ -262,7 +275,8 @@ def _share_lock(occurrence: Occurrence) -> None:
     """Hold the date against a concurrent draw (which takes it FOR UPDATE) until commit."""
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Occurrence._meta.db_table)
-        with connection.cursor() as cursor:
+        _bound_lock_waits()
+        with _busy_when_locked_too_long(), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [occurrence.pk]
             )
