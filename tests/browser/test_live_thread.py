@@ -71,3 +71,37 @@ def test_a_board_reader_is_told_about_new_replies(sign_in, site):
     expect(watcher.locator("#board-news")).to_contain_text(
         "1 new reply", timeout=10_000
     )
+
+
+def test_a_live_reply_looks_as_it_will_after_a_reload(sign_in, site):
+    writer = sign_in("resident1.yeoksam-1@example.org")
+    reader = sign_in("resident2.yeoksam-1@example.org")
+    url = start_thread(reader, site, "같은 모양 확인")
+    writer.goto(url)
+    writer.locator("html[data-live=open]").wait_for(state="attached")
+    reader.locator("html[data-live=open]").wait_for(state="attached")
+
+    writer.fill("textarea[name=body]", "모양이 같은 답글")
+    writer.click("#reply-form button[type=submit]")
+
+    def controls(page):
+        post = page.locator("li.post", has_text="모양이 같은 답글")
+        expect(post).to_be_visible(timeout=10_000)
+        return {
+            "edit": post.locator("[data-edit]").count(),
+            "delete": post.locator("[data-delete-own]").count(),
+            "report": post.locator("[data-report]").count(),
+            "react_buttons": post.locator("form[data-react] button").count(),
+            "counts_shown": post.locator("[data-react-readonly]:visible").count(),
+            "time": post.locator("time").inner_text(),
+        }
+
+    live_writer, live_reader = controls(writer), controls(reader)
+    writer.reload()
+    reader.reload()
+    assert live_writer == controls(writer)
+    assert live_reader == controls(reader)
+    assert (
+        live_writer["edit"] == live_writer["delete"] == 1 and not live_writer["report"]
+    )
+    assert live_reader["report"] == 1 and live_reader["react_buttons"] > 0

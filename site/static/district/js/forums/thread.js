@@ -27,9 +27,13 @@ function build(data) {
   node.querySelector("[data-slot=body]").innerHTML = data.html; // sanitised on the server (nh3)
   const mine = me && me === data.author_id;
   const react = node.querySelector("form[data-react]");
-  if (react) {
-    if (mine) react.remove();
-    else react.action = `/forums/p/${data.post_id}/react/`;
+  const readonly = node.querySelector("[data-react-readonly]");
+  if (react && !mine) {
+    react.action = `/forums/p/${data.post_id}/react/`;
+    readonly?.remove();
+  } else {
+    react?.remove();
+    readonly?.removeAttribute("hidden"); // your own post, or signed out: the counts, as the page shows them
   }
   const quote = node.querySelector("[data-quote]");
   if (quote) quote.href = `?quote=${data.post_id}#reply-title`;
@@ -43,7 +47,11 @@ function build(data) {
     if (mine || moderator) edit.href = `/forums/p/${data.post_id}/edit/`;
     else edit.remove();
   }
-  if (!mine && !react) node.querySelector("[data-react-readonly]")?.removeAttribute("hidden");
+  const deleteOwn = node.querySelector("[data-delete-own]");
+  if (deleteOwn) {
+    if (mine) deleteOwn.href = `/forums/p/${data.post_id}/delete/`;
+    else deleteOwn.remove();
+  }
   bindReactions(node);
   return node;
 }
