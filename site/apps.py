@@ -16,8 +16,8 @@ class DistrictConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from district import images, pagetree
-        from district.languages import fall_back_to_english
         from district.csv import protect_wagtail_exports
+        from district.languages import fall_back_to_english
         from district.live import close_user_sockets
 
         fall_back_to_english()

@@ -17,7 +17,7 @@ def visible_lines(response) -> list[str]:
         r"<script.*?</script>|<style.*?</style>",
         "",
         response.content.decode(),
-        flags=re.S,
+        flags=re.DOTALL,
     )
     text = html.unescape(re.sub(r"<[^>]+>", "\n", text))
     return [line.strip() for line in text.splitlines() if line.strip()]
