@@ -19,6 +19,8 @@ on("rsvp.changed", (data) => {
   if (!card) return;
   card.querySelector("[data-going]").textContent = String(data.going);
   card.querySelector("[data-waiting]").textContent = String(data.waitlisted);
+  const entered = card.querySelector("[data-entered]");
+  if (entered && data.entered !== undefined) entered.textContent = String(data.entered);
   const left = card.querySelector("[data-left]");
   if (left && data.places_left !== null) {
     const changed = left.textContent !== String(data.places_left);
