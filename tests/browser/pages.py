@@ -1,0 +1,96 @@
+"""THE list of public pages the accessibility checks visit (tests/browser/test_accessibility.py).
+
+Every public template must be reachable from here: when you add a template a
+visitor can see, add a line. A page is a start path on the demo site
+(`seed_district --demo`, the browser tests' `site` fixture) and, for pages whose
+address holds an id, the links to follow from it: each pattern picks the first
+link on the current page whose path matches it (a full match), so no id is
+guessed.
+"""
+
+import re
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+DONG = "yeoksam-1"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    follow: tuple[str, ...] = field(default=())
+    status: int = 200
+
+
+PAGES: tuple[Page, ...] = (
+    Page("home", "/"),
+    Page("dong page", f"/{DONG}/"),
+    Page("notice list", f"/{DONG}/notices/"),
+    Page("notice", f"/{DONG}/notices/", (rf"/{DONG}/notices/[^/?#]+/",)),
+    Page(
+        "notice tag",
+        f"/{DONG}/notices/",
+        (rf"/{DONG}/notices/[^/?#]+/", r"/tags/[^/?#]+/"),
+    ),
+    Page("minutes list", f"/{DONG}/minutes/"),
+    Page("minutes", f"/{DONG}/minutes/", (rf"/{DONG}/minutes/[^/?#]+/",)),
+    Page("forums index", "/forums/"),
+    Page("board", f"/forums/{DONG}/"),
+    Page("thread with posts", f"/forums/{DONG}/", (r"/forums/t/\d+/",)),
+    Page("events list", "/events/"),
+    Page("past events", "/events/past/"),
+    Page("calendar", "/events/calendar/"),
+    Page("board events", f"/events/{DONG}/"),
+    Page("event", "/events/", (r"/events/e/\d+/",)),
+    Page(
+        "search with results",
+        "/search/?q=%EC%A3%BC%EB%AF%BC%EC%9E%90%EC%B9%98%ED%9A%8C",
+    ),
+    Page("search without results", "/search/?q=zqxjvwk"),
+    Page("search form", "/search/"),
+    Page("proposals index", "/proposals/"),
+    Page("proposal cycle", "/proposals/", (r"/proposals/c/\d+/",)),
+    Page("proposal", "/proposals/", (r"/proposals/c/\d+/", r"/proposals/p/\d+/")),
+    Page("proposals dashboard", "/proposals/dashboard/"),
+    Page("votes index", "/votes/"),
+    Page("ballot", "/votes/", (r"/votes/\d+/",)),
+    Page("privacy policy", "/privacy/"),
+    Page("moderation transparency report", "/moderation/report/"),
+    Page("translation glossary", "/glossary/"),
+    Page("login", "/accounts/login/"),
+    Page("signup", "/accounts/signup/"),
+    Page("password reset", "/accounts/password/reset/"),
+    Page("not found", "/no-such-page-for-a11y/", status=404),
+)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def resolve(base_url: str, page: Page) -> str:
+    """The page's full URL on the running site, following its links from the start path."""
+    url = base_url + page.path
+    for pattern in page.follow:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            parser = _Links()
+            parser.feed(response.read().decode("utf-8"))
+        for href in parser.hrefs:
+            parts = urllib.parse.urlsplit(urllib.parse.urljoin(url, href))
+            if re.fullmatch(pattern, parts.path):
+                url = base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+                break
+        else:
+            raise AssertionError(f"{page.name}: no link matching {pattern} on {url}")
+    return url

@@ -1,0 +1,118 @@
+"""Every public page (tests/browser/pages.py), in Korean and English, at phone and desktop width:
+0 axe-core violations of any impact, and 0 Nu Html Checker errors.
+
+The tools are registry packages pinned in tests/browser/tools/package.json
+(`npm ci --prefix tests/browser/tools`); vnu.jar needs Java. On a laptop
+without them these tests skip and say why; in CI (DONGNE_REQUIRE_SERVICES=1)
+a missing tool fails the build.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.pages import PAGES, resolve
+
+TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
+AXE = TOOLS / "axe-core" / "axe.min.js"
+VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LANGUAGES = ("ko", "en")
+WIDTHS = (390, 1280)
+
+
+def _missing(what: str, how: str):
+    if os.environ.get("DONGNE_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{what} is required in this run ({how})")
+    pytest.skip(f"{what} is not installed ({how})")
+
+
+@pytest.fixture(scope="module")
+def urls(site):
+    """Each page's URL on the demo site, resolved once (ids come from the seeded data)."""
+    return {page.name: resolve(site["url"], page) for page in PAGES}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_violations(browser, site, urls, language, width):
+    if not AXE.exists():
+        _missing("axe-core", "npm ci --prefix tests/browser/tools")
+    axe_source = AXE.read_text()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(60_000)
+    context.add_cookies(
+        [{"name": "django_language", "value": language, "url": site["url"]}]
+    )
+    found = []
+    try:
+        page = context.new_page()
+        for entry in PAGES:
+            response = page.goto(urls[entry.name], wait_until="load")
+            assert response.status == entry.status, (
+                f"{entry.name} ({urls[entry.name]}) answered {response.status}"
+            )
+            # DevTools evaluation is not subject to the page's CSP: no bypass needed.
+            page.evaluate(axe_source)
+            violations = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                " targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5),"
+                " count: v.nodes.length}))"
+            )
+            for violation in violations:
+                found.append(
+                    f"{entry.name} [{language}, {width}px] {urls[entry.name]}: "
+                    f"{violation['id']} ({violation['impact']}) {violation['help']}; "
+                    f"{violation['count']} element(s): {violation['targets']}"
+                )
+    finally:
+        context.close()
+    assert not found, "axe-core violations:\n" + "\n".join(found)
+
+
+def test_nu_html_checker_finds_no_errors(site, urls, tmp_path):
+    java = shutil.which("java")
+    if java is None:
+        _missing("Java", "apt-get install default-jre-headless")
+    if not VNU.exists():
+        _missing("vnu.jar", "npm ci --prefix tests/browser/tools")
+    files = {}
+    for entry in PAGES:
+        for language in LANGUAGES:
+            request = urllib.request.Request(
+                urls[entry.name], headers={"Cookie": f"django_language={language}"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    html = response.read()
+            except urllib.error.HTTPError as error:
+                assert error.code == entry.status, f"{entry.name}: {error}"
+                html = error.read()
+            name = f"{entry.name.replace(' ', '-')}.{language}.html"
+            (tmp_path / name).write_bytes(html)
+            files[name] = urls[entry.name]
+    # One Java start for every page.
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout"]
+        + sorted(str(tmp_path / name) for name in files),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,  # vnu exits 1 when it finds errors: they are reported below
+    )
+    assert result.stdout.strip(), f"vnu.jar printed no report: {result.stderr[-2000:]}"
+    messages = json.loads(result.stdout).get("messages", [])
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    lines = [
+        f"{Path(m.get('url', '?')).name} ({files.get(Path(m.get('url', '?')).name, '')}) "
+        f"line {m.get('lastLine', '?')}: {m.get('message')} "
+        f"[{(m.get('extract') or '').strip()[:120]}]"
+        for m in errors
+    ]
+    assert not errors, f"Nu Html Checker: {len(errors)} error(s):\n" + "\n".join(lines)
