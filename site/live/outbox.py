@@ -44,9 +44,9 @@ _state = _State()
 @contextmanager
 def _block() -> Iterator[None]:
     mark = len(_state.pending)
-    _state.depth += 1
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        _state.depth += 1
+        try:
             try:
                 yield
             except BaseException:
@@ -55,10 +55,14 @@ def _block() -> Iterator[None]:
             if _state.depth == 1 and _state.pending:
                 pending, _state.pending = _state.pending, []
                 write_and_send(pending)
-    finally:
-        _state.depth -= 1
-        if _state.depth == 0:
-            _state.pending = []
+        finally:
+            # Left before the transaction block exits: its on_commit callbacks
+            # (a notice sent after commit, in a live block of its own) then
+            # start a new outermost block, instead of adding to this one's
+            # outbox, already written, and being lost.
+            _state.depth -= 1
+            if _state.depth == 0:
+                _state.pending = []
 
 
 @overload

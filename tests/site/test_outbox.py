@@ -112,6 +112,25 @@ def test_the_log_takes_topics_in_sorted_order_whatever_order_they_were_published
     assert ids["board:9"] < ids["thread:10"] < ids["thread:2"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_sent_after_commit_in_its_own_live_block_is_logged_and_sent():
+    """What a service does after its commit (a promotion notice) publishes too, not into the spent outbox."""
+    from django.db import transaction
+
+    channel = _listen("topic:after")
+
+    def after_commit() -> None:
+        with live.atomic():
+            live.publish("topic:after", "notice.sent", {"n": 2})
+
+    with live.atomic():
+        live.publish("topic:before", "change.made", {"n": 1})
+        transaction.on_commit(after_commit)
+
+    assert _log("topic:after") == [(1, "notice.sent", {"n": 2})]
+    assert _received(channel, 1)[0]["event"] == "notice.sent"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_touching_two_topics_in_opposite_orders_never_deadlock():
