@@ -142,6 +142,14 @@ def _tell_after_commit(user_ids: list[int], occurrence: Occurrence) -> None:
         with live.atomic():
             users = get_user_model().objects.filter(pk__in=user_ids)
             tell(users, "rsvp_promoted", event, when=when(starts_at))
+            for (
+                user_id
+            ) in user_ids:  # their open event page shows "going" without a reload
+                live.publish(
+                    live.user_topic(user_id),
+                    "rsvp.promoted",
+                    {"occurrence_id": occurrence.pk, "event_id": event.pk},
+                )
 
     transaction.on_commit(notify, robust=True)
 

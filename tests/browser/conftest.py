@@ -47,7 +47,7 @@ def site(tmp_path_factory):
         )
     password = (var / "demo-password").read_text().strip()
     with uvicorn(env) as port:
-        yield {"url": f"http://127.0.0.1:{port}", "password": password}
+        yield {"url": f"http://127.0.0.1:{port}", "password": password, "env": full_env}
 
 
 @pytest.fixture(scope="session")

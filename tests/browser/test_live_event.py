@@ -44,3 +44,55 @@ def test_an_event_list_follows_a_cancellation_live(sign_in, site):
     expect(organiser.locator(".messages")).to_contain_text("is cancelled")
 
     expect(row.locator("[data-cancelled]")).to_be_visible(timeout=10_000)
+
+
+def one_place_programme(site) -> str:
+    """A youth programme with one place, made in the served site's own database; its address."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from datetime import timedelta\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.utils import timezone\n"
+        "from events.services import event_create\n"
+        "from forums.models import Board\n"
+        "board = Board.objects.get(slug='youth')\n"
+        "organiser = get_user_model().objects.get(email='facilitator.youth@example.org')\n"
+        "start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)\n"
+        "event = event_create(organiser=organiser, board=board, title='한 자리 코딩 교실',"
+        " description='한 명만', starts_at=start, ends_at=start + timedelta(hours=2),"
+        " location_name='청년센터', capacity=1)\n"
+        "print(event.get_absolute_url())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=site["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_a_resident_moved_up_from_the_waiting_list_sees_it_without_reload(
+    sign_in, site
+):
+    url = site["url"] + one_place_programme(site)
+    first = sign_in("resident1.yeoksam-1@example.org", language="en")
+    second = sign_in("resident1.sinsa@example.org", language="en", width=390)
+    first.goto(url)
+    first.get_by_role("button", name="I'm going").click()
+    expect(first.locator(".my-rsvp")).to_contain_text("Going")
+
+    second.goto(url)
+    second.get_by_role("button", name="I'm going").click()
+    expect(second.locator(".my-rsvp")).to_contain_text("waiting list")
+    second.locator("html[data-live=open]").wait_for(state="attached")
+    second.evaluate("window.__sameDocument = true")
+
+    first.get_by_role("button", name="Cancel my sign-up").click()
+    expect(second.locator(".my-rsvp")).to_contain_text("Going", timeout=10_000)
+    assert second.evaluate("window.__sameDocument") is True

@@ -96,6 +96,14 @@ def test_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(
         ).count()
         == 5
     )
+    # The one moved up hears it on their own stream, so their open page changes too.
+    assert (
+        LiveEvent.objects.filter(topic=f"user:{c.pk}", type="rsvp.promoted").count()
+        == 1
+    )
+    assert not LiveEvent.objects.filter(
+        topic=f"user:{d.pk}", type="rsvp.promoted"
+    ).exists()
 
 
 def test_guests_count_against_capacity(leader, board, make_user):

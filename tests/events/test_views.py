@@ -1,10 +1,11 @@
 import csv
+import html
 import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from events.models import RSVP, CalendarFeed, Occurrence, RSVPStatus
@@ -411,3 +412,13 @@ def test_attendance_is_recorded_on_the_attendee_page(client, leader, board, make
     response = client.post(url, {"attended": [str(rsvps[0].pk)]}, follow=True)
     assert "Attendance saved: 1 present." in response.text
     assert [r.attended for r in RSVP.objects.order_by("pk")] == [True, False]
+
+
+def test_a_sign_up_sent_back_in_a_rush_says_so(client, leader, board):
+    event = make_event(leader, board, title="인기 요가 교실")
+    text = client.get(event.get_absolute_url() + "?busy=1").text
+    assert 'role="alert"' in text
+    with translation.override("ko"):
+        assert translation.gettext(
+            "Many people are signing up right now and yours was not taken yet. Please press the button again."
+        ) in html.unescape(text)

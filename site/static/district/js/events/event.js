@@ -30,6 +30,26 @@ on("rsvp.changed", (data) => {
   if (data.cancelled) showCancelled(card);
 });
 
+// Moved up from the waiting list (sent on your own stream): the date's card is
+// fetched again, so it shows exactly what a reload would.
+on("rsvp.promoted", async (data) => {
+  const card = cardFor(data.occurrence_id);
+  if (!card) return;
+  try {
+    const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const fresh = new DOMParser()
+      .parseFromString(await response.text(), "text/html")
+      .querySelector(`.occurrence[data-occurrence-id="${data.occurrence_id}"]`);
+    if (!fresh) return;
+    card.replaceWith(fresh);
+    const status = fresh.querySelector(".my-rsvp");
+    if (status) announce(status.textContent.trim());
+  } catch (error) {
+    /* the next reload shows it */
+  }
+});
+
 on("event.cancelled", () => {
   const banner = document.querySelector("[data-event-cancelled]");
   if (banner) banner.hidden = false;
