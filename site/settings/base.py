@@ -447,6 +447,13 @@ DONGNE_FAULT_AFTER_COMMIT = os.environ.get("DONGNE_FAULT_AFTER_COMMIT", "")
 # Open /ws/live/ sockets one account may hold at once, across every server
 # process (a browser opens one per tab); the next is closed with code 4029.
 LIVE_MAX_SOCKETS_PER_USER = 20
+# permessage-deflate on /ws/live/ (a uvicorn flag: `manage.py serve` and
+# district.consumers.uvicorn_socket_options() pass it). Off by default: each
+# compressing socket keeps zlib state (README "Idle sockets"), and live frames
+# are small.
+DONGNE_WS_PERMESSAGE_DEFLATE = (
+    os.environ.get("DONGNE_WS_PERMESSAGE_DEFLATE", "0") == "1"
+)
 
 # Content-Security-Policy (django-csp, through district.csp). The public site
 # runs no inline script or style, so 'self' is all it allows; Wagtail's admin
