@@ -5,7 +5,8 @@ visitor can see, add a line. A page is a start path on the demo site
 (`seed_district --demo`, the browser tests' `site` fixture) and, for pages whose
 address holds an id, the links to follow from it: each pattern picks the first
 link on the current page whose path matches it (a full match), so no id is
-guessed.
+guessed. Pages marked `signed_in` are visited as SIGNED_IN (a resident of
+DONG, verified), after the anonymous ones.
 """
 
 import re
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 DONG = "yeoksam-1"
+SIGNED_IN = f"resident1.{DONG}@example.org"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Page:
     path: str
     follow: tuple[str, ...] = field(default=())
     status: int = 200
+    signed_in: bool = False
 
 
 PAGES: tuple[Page, ...] = (
@@ -64,6 +67,26 @@ PAGES: tuple[Page, ...] = (
     Page("signup", "/accounts/signup/"),
     Page("password reset", "/accounts/password/reset/"),
     Page("not found", "/no-such-page-for-a11y/", status=404),
+    # A signed-in resident's pages (and the forms they see on public ones).
+    Page("notifications", "/notifications/", signed_in=True),
+    Page("profile", "/accounts/profile/", signed_in=True),
+    Page("e-mail addresses", "/accounts/email/", signed_in=True),
+    Page("change password", "/accounts/password/change/", signed_in=True),
+    Page("download my data", "/accounts/my-data/", signed_in=True),
+    Page("close my account", "/accounts/close/", signed_in=True),
+    Page("my posts", "/forums/mine/", signed_in=True),
+    Page("new thread", f"/forums/{DONG}/new/", signed_in=True),
+    Page("thread, signed in", f"/forums/{DONG}/", (r"/forums/t/\d+/",), signed_in=True),
+    Page("my events", "/events/mine/", signed_in=True),
+    Page("event, signed in", "/events/", (r"/events/e/\d+/",), signed_in=True),
+    Page("ballot, signed in", "/votes/", (r"/votes/\d+/",), signed_in=True),
+    Page(
+        "proposal, signed in",
+        "/proposals/",
+        (r"/proposals/c/\d+/", r"/proposals/p/\d+/"),
+        signed_in=True,
+    ),
+    Page("my moderation cases", "/moderation/mine/", signed_in=True),
 )
 
 

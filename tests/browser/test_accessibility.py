@@ -11,13 +11,11 @@ import json
 import os
 import shutil
 import subprocess
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.browser.pages import PAGES, resolve
+from tests.browser.pages import PAGES, SIGNED_IN, resolve
 
 TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
 AXE = TOOLS / "axe-core" / "axe.min.js"
@@ -32,71 +30,95 @@ def _missing(what: str, how: str):
     pytest.skip(f"{what} is not installed ({how})")
 
 
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']}))
+  .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5), count: v.nodes.length}))"""
+
+
 @pytest.fixture(scope="module")
 def urls(site):
     """Each page's URL on the demo site, resolved once (ids come from the seeded data)."""
     return {page.name: resolve(site["url"], page) for page in PAGES}
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_axe_finds_no_violations(browser, site, urls, language, width):
-    if not AXE.exists():
-        _missing("axe-core", "npm ci --prefix tests/browser/tools")
-    axe_source = AXE.read_text()
+def _context(browser, site, *, language: str, width: int = 1280):
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.set_default_timeout(60_000)
     context.add_cookies(
         [{"name": "django_language", "value": language, "url": site["url"]}]
     )
+    return context
+
+
+def _sign_in(page, site) -> None:
+    page.goto(f"{site['url']}/accounts/login/")
+    page.fill("input[name=login]", SIGNED_IN)
+    page.fill("input[name=password]", site["password"])
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_url(f"{site['url']}/")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_violations(browser, site, urls, language, width):
+    if not AXE.exists():
+        _missing("axe-core", "npm ci --prefix tests/browser/tools --ignore-scripts")
+    axe_source = AXE.read_text()
+    context = _context(browser, site, language=language, width=width)
     found = []
     try:
         page = context.new_page()
-        for entry in PAGES:
-            response = page.goto(urls[entry.name], wait_until="load")
-            assert response.status == entry.status, (
-                f"{entry.name} ({urls[entry.name]}) answered {response.status}"
-            )
-            # DevTools evaluation is not subject to the page's CSP: no bypass needed.
-            page.evaluate(axe_source)
-            violations = page.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-                " targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5),"
-                " count: v.nodes.length}))"
-            )
-            for violation in violations:
-                found.append(
-                    f"{entry.name} [{language}, {width}px] {urls[entry.name]}: "
-                    f"{violation['id']} ({violation['impact']}) {violation['help']}; "
-                    f"{violation['count']} element(s): {violation['targets']}"
+        for signed_in in (False, True):
+            if signed_in:
+                _sign_in(page, site)
+            for entry in PAGES:
+                if entry.signed_in != signed_in:
+                    continue
+                url = urls[entry.name]
+                response = page.goto(url, wait_until="load")
+                assert response.status == entry.status, (
+                    f"{entry.name} ({url}) answered {response.status}"
                 )
+                # DevTools evaluation is not subject to the page's CSP: no bypass needed.
+                page.evaluate(axe_source)
+                for violation in page.evaluate(AXE_RUN):
+                    found.append(
+                        f"{entry.name} [{language}, {width}px] {url}: "
+                        f"{violation['id']} ({violation['impact']}) {violation['help']}; "
+                        f"{violation['count']} element(s): {violation['targets']}"
+                    )
     finally:
         context.close()
     assert not found, "axe-core violations:\n" + "\n".join(found)
 
 
-def test_nu_html_checker_finds_no_errors(site, urls, tmp_path):
+def test_nu_html_checker_finds_no_errors(browser, site, urls, tmp_path):
     java = shutil.which("java")
     if java is None:
         _missing("Java", "apt-get install default-jre-headless")
     if not VNU.exists():
-        _missing("vnu.jar", "npm ci --prefix tests/browser/tools")
+        _missing("vnu.jar", "npm ci --prefix tests/browser/tools --ignore-scripts")
     files = {}
-    for entry in PAGES:
-        for language in LANGUAGES:
-            request = urllib.request.Request(
-                urls[entry.name], headers={"Cookie": f"django_language={language}"}
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    html = response.read()
-            except urllib.error.HTTPError as error:
-                assert error.code == entry.status, f"{entry.name}: {error}"
-                html = error.read()
-            name = f"{entry.name.replace(' ', '-')}.{language}.html"
-            (tmp_path / name).write_bytes(html)
-            files[name] = urls[entry.name]
+    for language in LANGUAGES:
+        context = _context(browser, site, language=language)
+        try:
+            page = context.new_page()
+            for signed_in in (False, True):
+                if signed_in:
+                    _sign_in(page, site)
+                for entry in PAGES:
+                    if entry.signed_in != signed_in:
+                        continue
+                    # The HTML as served (before any script ran), with the context's cookies.
+                    response = context.request.get(urls[entry.name])
+                    assert response.status == entry.status, (
+                        f"{entry.name} ({urls[entry.name]}) answered {response.status}"
+                    )
+                    name = f"{entry.name.replace(' ', '-').replace(',', '')}.{language}.html"
+                    (tmp_path / name).write_bytes(response.body())
+                    files[name] = urls[entry.name]
+        finally:
+            context.close()
     # One Java start for every page.
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout"]
@@ -109,10 +131,12 @@ def test_nu_html_checker_finds_no_errors(site, urls, tmp_path):
     assert result.stdout.strip(), f"vnu.jar printed no report: {result.stderr[-2000:]}"
     messages = json.loads(result.stdout).get("messages", [])
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
-    lines = [
-        f"{Path(m.get('url', '?')).name} ({files.get(Path(m.get('url', '?')).name, '')}) "
-        f"line {m.get('lastLine', '?')}: {m.get('message')} "
-        f"[{(m.get('extract') or '').strip()[:120]}]"
-        for m in errors
-    ]
+    lines = []
+    for m in errors:
+        name = Path(m.get("url", "?")).name
+        extract = (m.get("extract") or "").strip()[:120]
+        lines.append(
+            f"{name} ({files.get(name, '')}) line {m.get('lastLine', '?')}: "
+            f"{m.get('message')} [{extract}]"
+        )
     assert not errors, f"Nu Html Checker: {len(errors)} error(s):\n" + "\n".join(lines)
