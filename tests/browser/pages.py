@@ -5,7 +5,7 @@ visitor can see, add a line. A page is a start path on the demo site
 (`seed_district --demo`, the browser tests' `site` fixture) and, for pages whose
 address holds an id, the links to follow from it: each pattern picks the first
 link on the current page whose path matches it (a full match), so no id is
-guessed. Pages marked `signed_in` are visited as SIGNED_IN (a resident of
+guessed; `then` is appended to the last link's path. Pages marked `signed_in` are visited as SIGNED_IN (a resident of
 DONG, verified), after the anonymous ones.
 """
 
@@ -26,6 +26,7 @@ class Page:
     follow: tuple[str, ...] = field(default=())
     status: int = 200
     signed_in: bool = False
+    then: str = ""  # appended to the followed link's path, e.g. "receipt/"
 
 
 PAGES: tuple[Page, ...] = (
@@ -60,12 +61,16 @@ PAGES: tuple[Page, ...] = (
     Page("proposals dashboard", "/proposals/dashboard/"),
     Page("votes index", "/votes/"),
     Page("ballot", "/votes/", (r"/votes/\d+/",)),
+    Page("ballot receipt check", "/votes/", (r"/votes/\d+/",), then="receipt/"),
+    Page("ballot hall screen", "/votes/", (r"/votes/\d+/",), then="screen/"),
     Page("privacy policy", "/privacy/"),
     Page("moderation transparency report", "/moderation/report/"),
     Page("translation glossary", "/glossary/"),
     Page("login", "/accounts/login/"),
     Page("signup", "/accounts/signup/"),
     Page("password reset", "/accounts/password/reset/"),
+    Page("password reset, bad link", "/accounts/password/reset/key/1-x/"),
+    Page("e-mail verification sent", "/accounts/confirm-email/"),
     Page("not found", "/no-such-page-for-a11y/", status=404),
     # A signed-in resident's pages (and the forms they see on public ones).
     Page("notifications", "/notifications/", signed_in=True),
@@ -86,7 +91,15 @@ PAGES: tuple[Page, ...] = (
         (r"/proposals/c/\d+/", r"/proposals/p/\d+/"),
         signed_in=True,
     ),
+    Page(
+        "new proposal",
+        "/proposals/",
+        (r"/proposals/c/\d+/",),
+        signed_in=True,
+        then="new/",
+    ),
     Page("my moderation cases", "/moderation/mine/", signed_in=True),
+    Page("sign out", "/accounts/logout/", signed_in=True),  # last: GET only asks
 )
 
 
@@ -116,4 +129,4 @@ def resolve(base_url: str, page: Page) -> str:
                 break
         else:
             raise AssertionError(f"{page.name}: no link matching {pattern} on {url}")
-    return url
+    return url + page.then

@@ -76,8 +76,8 @@ def test_axe_finds_no_violations(browser, site, urls, language, width):
                     continue
                 url = urls[entry.name]
                 response = page.goto(url, wait_until="load")
-                assert response.status == entry.status, (
-                    f"{entry.name} ({url}) answered {response.status}"
+                assert (response.status, page.url) == (entry.status, url), (
+                    f"{entry.name} ({url}) answered {response.status} at {page.url}"
                 )
                 # DevTools evaluation is not subject to the page's CSP: no bypass needed.
                 page.evaluate(axe_source)
@@ -111,8 +111,11 @@ def test_nu_html_checker_finds_no_errors(browser, site, urls, tmp_path):
                         continue
                     # The HTML as served (before any script ran), with the context's cookies.
                     response = context.request.get(urls[entry.name])
-                    assert response.status == entry.status, (
-                        f"{entry.name} ({urls[entry.name]}) answered {response.status}"
+                    assert (response.status, response.url) == (
+                        entry.status,
+                        urls[entry.name],
+                    ), (
+                        f"{entry.name} ({urls[entry.name]}) answered {response.status} at {response.url}"
                     )
                     name = f"{entry.name.replace(' ', '-').replace(',', '')}.{language}.html"
                     (tmp_path / name).write_bytes(response.body())
