@@ -5,7 +5,9 @@ visitor can see, add a line. A page is a start path on the demo site
 (`seed_district --demo`, the browser tests' `site` fixture) and, for pages whose
 address holds an id, the links to follow from it: each pattern picks the first
 link on the current page whose path matches it (a full match), so no id is
-guessed; `then` is appended to the last link's path. Pages marked `signed_in` are visited as SIGNED_IN (a resident of
+guessed; `then` is appended to the last link's path. `submit_empty` sends
+the page's main form (`form.stacked-form`) empty, to check the form with its
+errors. Pages marked `signed_in` are visited as SIGNED_IN (a resident of
 DONG, verified), after the anonymous ones.
 """
 
@@ -14,6 +16,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+FORM_SUBMIT = "form.stacked-form button[type=submit]"
 
 DONG = "yeoksam-1"
 SIGNED_IN = f"resident1.{DONG}@example.org"
@@ -27,6 +31,8 @@ class Page:
     status: int = 200
     signed_in: bool = False
     then: str = ""  # appended to the followed link's path, e.g. "receipt/"
+    # Send the page's form empty and check the answer (the form with its errors).
+    submit_empty: bool = False
 
 
 PAGES: tuple[Page, ...] = (
@@ -68,6 +74,7 @@ PAGES: tuple[Page, ...] = (
     Page("translation glossary", "/glossary/"),
     Page("login", "/accounts/login/"),
     Page("signup", "/accounts/signup/"),
+    Page("signup with errors", "/accounts/signup/", submit_empty=True),
     Page("password reset", "/accounts/password/reset/"),
     Page("password reset, bad link", "/accounts/password/reset/key/1-x/"),
     Page("e-mail verification sent", "/accounts/confirm-email/"),
@@ -81,6 +88,13 @@ PAGES: tuple[Page, ...] = (
     Page("close my account", "/accounts/close/", signed_in=True),
     Page("my posts", "/forums/mine/", signed_in=True),
     Page("new thread", f"/forums/{DONG}/new/", signed_in=True),
+    Page(
+        "new thread with errors",
+        f"/forums/{DONG}/new/",
+        signed_in=True,
+        submit_empty=True,
+        status=400,
+    ),
     Page("thread, signed in", f"/forums/{DONG}/", (r"/forums/t/\d+/",), signed_in=True),
     Page("my events", "/events/mine/", signed_in=True),
     Page("event, signed in", "/events/", (r"/events/e/\d+/",), signed_in=True),
