@@ -11,6 +11,16 @@ renames one, `tests/site/test_admin_language.py` finds the English again.
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 STRINGS = (
+    gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
+    gettext_noop("Choose who can view the live version of this page"),
+    gettext_noop("Title: (A -> Z)"),
+    gettext_noop("Title: (Z -> A)"),
+    gettext_noop("Locking: "),
+    gettext_noop("Status: "),
+    gettext_noop("Page visibility: "),
+    gettext_noop("Locale: "),
+    gettext_noop("just now"),
+    gettext_noop("Item %(index)s of %(total)s"),
     gettext_noop("Add selected images to collection"),
     gettext_noop("Add tags to the selected images"),
     gettext_noop("Any"),

@@ -54,3 +54,12 @@ def test_a_string_missing_from_the_vietnamese_catalogue_falls_back_to_english():
         assert HANGUL.search(translation.gettext("Remember Me"))
     with translation.override("vi"):
         assert not HANGUL.search(translation.gettext("Remember Me"))
+
+
+def test_wagtails_reports_menu_is_not_labelled_like_residents_reports():
+    """Residents' reports of posts are 신고; Wagtail's admin "Reports" menu must not say the same."""
+    with translation.override("ko"):
+        assert translation.gettext("Reports") != "신고"
+        assert (
+            translation.pgettext("number of reports on a post", "Reports") != "리포트"
+        )
