@@ -33,6 +33,10 @@ class Page:
     then: str = ""  # appended to the followed link's path, e.g. "receipt/"
     # Send the page's form empty and check the answer (the form with its errors).
     submit_empty: bool = False
+    # The error template `<status>.html`, rendered by the test run's Django as
+    # with DEBUG off and handed to the browser at this address: the demo server
+    # runs with DEBUG on, where an error page is Django's debug page, not ours.
+    debug_off: bool = False
 
 
 PAGES: tuple[Page, ...] = (
@@ -78,7 +82,10 @@ PAGES: tuple[Page, ...] = (
     Page("password reset", "/accounts/password/reset/"),
     Page("password reset, bad link", "/accounts/password/reset/key/1-x/"),
     Page("e-mail verification sent", "/accounts/confirm-email/"),
-    Page("not found", "/no-such-page-for-a11y/", status=404),
+    Page("not found", "/no-such-page-for-a11y/", status=404, debug_off=True),
+    Page("bad request", "/a11y-error/400/", status=400, debug_off=True),
+    Page("forbidden", "/a11y-error/403/", status=403, debug_off=True),
+    Page("server error", "/a11y-error/500/", status=500, debug_off=True),
     # A signed-in resident's pages (and the forms they see on public ones).
     Page("notifications", "/notifications/", signed_in=True),
     Page("profile", "/accounts/profile/", signed_in=True),

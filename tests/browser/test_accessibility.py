@@ -14,6 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import translation
 
 from tests.browser.pages import FORM_SUBMIT, PAGES, SIGNED_IN, resolve
 
@@ -50,9 +54,31 @@ def _context(browser, site, *, language: str, width: int = 1280):
     return context
 
 
-def _open(page, entry, url):
+def _render_here(entry, language: str) -> bytes:
+    """The error page `<status>.html` as Django renders it with DEBUG off (no database needed)."""
+    request = RequestFactory().get(entry.path)
+    request.user = AnonymousUser()
+    request.LANGUAGE_CODE = language
+    with translation.override(language):
+        # Django's server_error renders 500.html without a request, as here.
+        return render_to_string(
+            f"{entry.status}.html", request=None if entry.status == 500 else request
+        ).encode()
+
+
+def _open(page, entry, url, language="ko"):
     """Load the page (and send its form empty if the entry says so); the last response."""
+    if entry.debug_off:
+        body = _render_here(entry, language)
+        page.route(
+            url,
+            lambda route: route.fulfill(
+                status=entry.status, body=body, content_type="text/html; charset=utf-8"
+            ),
+        )
     response = page.goto(url, wait_until="load")
+    if entry.debug_off:
+        page.unroute(url)
     if entry.submit_empty:
         with page.expect_navigation(wait_until="load") as navigation:
             page.click(FORM_SUBMIT)
@@ -85,7 +111,7 @@ def test_axe_finds_no_violations(browser, site, urls, language, width):
                 if entry.signed_in != signed_in:
                     continue
                 url = urls[entry.name]
-                response = _open(page, entry, url)
+                response = _open(page, entry, url, language)
                 assert (response.status, page.url) == (entry.status, url), (
                     f"{entry.name} ({url}) answered {response.status} at {page.url}"
                 )
@@ -120,6 +146,12 @@ def test_nu_html_checker_finds_no_errors(browser, site, urls, tmp_path):
                     if entry.signed_in != signed_in:
                         continue
                     url = urls[entry.name]
+                    if entry.debug_off:
+                        body = _render_here(entry, language)
+                        name = f"{entry.name.replace(' ', '-')}.{language}.html"
+                        (tmp_path / name).write_bytes(body)
+                        files[name] = url
+                        continue
                     if entry.submit_empty:
                         # The answer to a POST: the document as the browser holds it.
                         response = _open(page, entry, url)
