@@ -104,7 +104,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 def home_dong(request: HttpRequest) -> HttpResponse:
     """One tap from the header to the resident's own association (or to the profile, to choose one)."""
-    profile = Profile.objects.filter(user=request.user).select_related("home_dong").first()
+    profile = (
+        Profile.objects.filter(user=request.user).select_related("home_dong").first()
+    )
     page = profile.home_dong if profile is not None else None
     if page is None or not page.live:
         messages.info(request, _("Choose your neighbourhood in your profile."))

@@ -53,7 +53,9 @@ def leader(old_user, board):
 
 
 @pytest.fixture
-def staff(old_user):
+def staff(
+    old_user, district
+):  # district: the groups exist again after a transactional test
     return old_user(
         display_name="구청", groups=[Group.objects.get(name="District staff")]
     )

@@ -313,6 +313,7 @@ async def test_suspending_a_user_closes_their_sockets(people):
         "type": "websocket.close",
         "code": 4001,
     }
+    await sock.disconnect()
 
 
 async def test_a_suspension_sanction_closes_their_sockets_at_once(people, staff):

@@ -215,7 +215,9 @@ def test_moderation_form_requires_reason_and_acts(client, thread, leader):
     # The reason code is required too (issue #15): spam, abuse, personal information...
     assert client.post(url, {"reason": "욕설이 포함됨"}).status_code == 400
     assert (
-        client.post(url, {"reason": "욕설이 포함됨", "reason_code": "abuse"}).status_code
+        client.post(
+            url, {"reason": "욕설이 포함됨", "reason_code": "abuse"}
+        ).status_code
         == 302
     )
     post.refresh_from_db()

@@ -151,7 +151,9 @@ def test_a_closed_account_stays_closed_when_its_suspension_lapses(staff, residen
         text="Insults",
         days=7,
     )
-    resident.profile.closed_at = timezone.now()  # the resident closed the account meanwhile
+    resident.profile.closed_at = (
+        timezone.now()
+    )  # the resident closed the account meanwhile
     resident.profile.save(update_fields=["closed_at"])
     services.sanctions_lapse(now=sanction.ends_at + timedelta(minutes=1))
     resident.refresh_from_db()
