@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def uvicorn_socket_options() -> list[str]:
-    """uvicorn's flags for sockets as the project serves them: the frame cap and permessage-deflate.
+    """uvicorn's flags for sockets as the project serves them: the frame cap, permessage-deflate, the shutdown bound.
 
     Compression is negotiated by uvicorn before the application sees the
     socket, so `DONGNE_WS_PERMESSAGE_DEFLATE` can only reach it as a flag;
@@ -47,6 +47,12 @@ def uvicorn_socket_options() -> list[str]:
         str(SERVER_MAX_FRAME_BYTES),
         "--ws-per-message-deflate",
         deflate,
+        # A client that stops reading leaves uvicorn's send waiting on a full
+        # TCP buffer (without compression a resume backlog easily fills it),
+        # and a graceful shutdown would wait for it for ever: a deploy must
+        # end in seconds (tests/site/test_shutdown.py).
+        "--timeout-graceful-shutdown",
+        str(settings.DONGNE_GRACEFUL_SHUTDOWN_SECONDS),
     ]
 
 

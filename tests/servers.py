@@ -85,6 +85,8 @@ def start_uvicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
             "65536",  # district.consumers.SERVER_MAX_FRAME_BYTES
             "--ws-per-message-deflate",
             deflate_flag(),
+            "--timeout-graceful-shutdown",
+            str(settings.DONGNE_GRACEFUL_SHUTDOWN_SECONDS),
             "--log-level",
             "warning",
         ],
@@ -118,6 +120,8 @@ def uvicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[int]:
             "65536",  # district.consumers.SERVER_MAX_FRAME_BYTES
             "--ws-per-message-deflate",
             deflate_flag(),
+            "--timeout-graceful-shutdown",
+            str(settings.DONGNE_GRACEFUL_SHUTDOWN_SECONDS),
         ]
         + (["--workers", str(workers)] if workers > 1 else [])
         + ["--log-level", "warning"],

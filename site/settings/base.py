@@ -454,6 +454,11 @@ LIVE_MAX_SOCKETS_PER_USER = 20
 DONGNE_WS_PERMESSAGE_DEFLATE = (
     os.environ.get("DONGNE_WS_PERMESSAGE_DEFLATE", "0") == "1"
 )
+# uvicorn's --timeout-graceful-shutdown (district.consumers.uvicorn_socket_options):
+# after SIGTERM, requests and sockets get this long, then their tasks are cancelled.
+DONGNE_GRACEFUL_SHUTDOWN_SECONDS = int(
+    os.environ.get("DONGNE_GRACEFUL_SHUTDOWN_SECONDS", "5")
+)
 
 # Content-Security-Policy (django-csp, through district.csp). The public site
 # runs no inline script or style, so 'self' is all it allows; Wagtail's admin

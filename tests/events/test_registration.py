@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import close_old_connections
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import services
 from events.models import RSVP, BoardRegistrationPolicy, Draw, Occurrence, RSVPStatus
@@ -18,6 +18,13 @@ from forums.models import Board
 from tests.events.conftest import make_event, soon
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the site's default language is Korean)."""
+    with translation.override("en"):
+        yield
 
 
 def windowed(leader, board, **fields):
@@ -249,6 +256,7 @@ def test_organiser_tools_over_http_open_then_close_and_run_the_draw(
         registration_closes_at=now + timedelta(hours=2),
     )
     client.force_login(leader)
+    client.cookies["django_language"] = "en"
     html = client.get(event.get_absolute_url()).content.decode()
     assert "Open registration now" in html
     client.post(reverse("events:registration", args=[event.pk]), {"action": "open"})

@@ -45,6 +45,8 @@ def test_serve_adds_the_socket_flags_a_uvicorn_command_lacks(settings, deflate):
         "65536",
         "--ws-per-message-deflate",
         "true" if deflate else "false",
+        "--timeout-graceful-shutdown",
+        "5",
     ]
 
 
@@ -54,11 +56,15 @@ def test_serve_keeps_flags_given_and_leaves_other_servers_alone(settings):
     assert with_socket_options([*given, "--ws-per-message-deflate=true"]) == [
         *given,
         "--ws-per-message-deflate=true",
+        "--timeout-graceful-shutdown",
+        "5",
     ]
     assert with_socket_options(given) == [
         *given,
         "--ws-per-message-deflate",
         "false",
+        "--timeout-graceful-shutdown",
+        "5",
     ]
     other = ["gunicorn", "district.wsgi"]
     assert with_socket_options(other) == other
