@@ -346,7 +346,15 @@ def _rsvp_set(
         raise ValidationError(
             _("You can bring between 0 and %(max)d guests.") % {"max": MAX_GUESTS}
         )
-    # The resident's own row, locked: their two requests never interleave; nobody else waits on it.
+    # Anything but a new sign-up will take the date's row lock: take it before the
+    # resident's own row, in the order promote() takes them (the date, then the
+    # waiting rows), or a cancellation promoting this resident and this
+    # resident's own change wait on each other (deadlock, seen in bench/rsvp.py).
+    peek = RSVP.objects.filter(occurrence=occurrence, user=user).only("status").first()
+    new_sign_up = going and (peek is None or peek.status == RSVPStatus.CANCELLED)
+    if not new_sign_up and not occurrence.event.is_draw:
+        occurrence = lock_occurrence(occurrence)
+    # The resident's own row, locked: their two requests never interleave.
     rsvp = (
         RSVP.objects.select_for_update(of=("self",))
         .filter(occurrence=occurrence, user=user)
