@@ -18,7 +18,5 @@ def site_shell(request: HttpRequest) -> dict:
     return {
         "UNREAD_NOTIFICATIONS": unread,
         "LANGUAGE_CHOICES": settings.LANGUAGES,
-        "DISTRICT_NAME": settings.DISTRICT_NAME,
-        "DISTRICT_NAME_EN": settings.DISTRICT_NAME_EN,
         "district_name": district_name,  # in the reader's language
     }
