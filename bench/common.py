@@ -46,7 +46,9 @@ LOG_DIR = Path(tempfile.mkdtemp(prefix="dongne-bench-logs-"))
 def project_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="district.settings.dev",
+        # dev with DEBUG off; its own folder, as bench/ holds votes.py and proposals.py (the apps' names)
+        DJANGO_SETTINGS_MODULE="served_settings",
+        PYTHONPATH=str(BENCH / "settings") + os.pathsep + env.get("PYTHONPATH", ""),
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
         SECRET_KEY=SECRET_KEY,

@@ -1052,7 +1052,7 @@ def main() -> None:
             )
             pids[name] = proc.pid
         print(
-            f"servers: 2 x uvicorn district.asgi (district.settings.dev, DEBUG on), "
+            f"servers: 2 x uvicorn district.asgi (bench/settings/served_settings.py: dev with DEBUG off), "
             f"PostgreSQL {DB_NAME} + Redis; clients alternate A/B by number; "
             f"window {args.warmup:.0f} s warm-up + {args.seconds:.0f} s measured per phase",
             flush=True,

@@ -483,7 +483,7 @@ def main() -> None:
             [p["event_id"] for p in data["programmes"]], args.lead
         )
         print(
-            f"servers: 2 x uvicorn district.asgi (district.settings.dev), PostgreSQL {DB_NAME}"
+            f"servers: 2 x uvicorn district.asgi (bench/settings/served_settings.py: dev with DEBUG off), PostgreSQL {DB_NAME}"
             f" + Redis; registration opens at {time.strftime('%H:%M:%S', time.localtime(opens))}"
             f" (server clock); {args.residents} residents, {args.hot} on programme 0",
             flush=True,

@@ -323,7 +323,7 @@ def main() -> None:
         for name, port in zip(("dongne-A", "dongne-B"), ports, strict=True):
             servers.uvicorn(name, "district.asgi:application", port, env())
         print(
-            f"servers: 2 x uvicorn district.asgi (district.settings.dev), PostgreSQL {DB_NAME} + Redis db 4; "
+            f"servers: 2 x uvicorn district.asgi (bench/settings/served_settings.py: dev with DEBUG off), PostgreSQL {DB_NAME} + Redis db 4; "
             f"{args.clients} clients alternate A/B",
             flush=True,
         )

@@ -18,6 +18,11 @@ class EventsConfig(AppConfig):
         from events.permissions import can_follow_event
 
         register_topic("event", can_follow_event)
+        from district.live import register_state
+        from events.services.common import occurrence_state
+
+        # A date's counts, published after each sign-up commits (coalesced under a rush).
+        register_state("occurrence", "rsvp.changed", occurrence_state)
         search.register()
         for kind in notifications.KINDS:
             register_notification_kind(kind, getattr(notifications, kind))

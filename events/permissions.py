@@ -72,11 +72,14 @@ def access_event(user: AnyUser, event_id: int) -> Event:
     return event
 
 
-def access_occurrence(user: AnyUser, occurrence_id: int) -> Occurrence:
+def access_occurrence(
+    user: AnyUser,
+    occurrence_id: int,
+    related: tuple[str, ...] = ("event__board__dong", "event__organiser__profile"),
+) -> Occurrence:
+    """The date if the user may see its event, with `related` loaded; 404 for everyone else."""
     try:
-        occurrence = Occurrence.objects.select_related(
-            "event__board__dong", "event__organiser__profile"
-        ).get(pk=occurrence_id)
+        occurrence = Occurrence.objects.select_related(*related).get(pk=occurrence_id)
     except Occurrence.DoesNotExist:
         raise Http404 from None
     if not can_view_event(user, occurrence.event):

@@ -398,7 +398,10 @@ def draw_now(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 @require_POST
 @idempotent("rsvp")
 def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
-    occurrence = permissions.access_occurrence(request.user, occurrence_id)
+    # Only what signing up reads: the association's page and the organiser are not needed.
+    occurrence = permissions.access_occurrence(
+        request.user, occurrence_id, related=("event__board",)
+    )
     going = request.POST.get("going") == "1"
     try:
         guests = int(request.POST.get("guests", "0") or 0)

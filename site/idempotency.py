@@ -10,7 +10,7 @@ body) under (user, key) in `district.models.IdempotencyKey`. So:
   between commit and response) finds the row and gets the first answer back;
   nothing runs and nothing is written again;
 - two copies in flight at once both run, but the second one's insert waits on
-  the unique index until the first commits, then fails: its whole transaction
+  the unique index until the first commits, then inserts nothing: its whole transaction
   (its write included) rolls back and it answers with the first one's answer.
 
 Only redirects and 2xx answers are recorded; an answer that shows a form with
@@ -29,8 +29,9 @@ import signal
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 
 from district import live
 from district.models import IdempotencyKey
@@ -82,21 +83,34 @@ def _record(
         # A page that must not be stored (a vote's receipt): the retry is sent to the page instead.
         response = HttpResponseRedirect(request.get_full_path(), status=303)
         is_redirect = True
-    try:
-        with transaction.atomic():
-            IdempotencyKey.objects.create(
-                user=request.user,
-                key=key,
-                scope=scope,
-                status=response.status_code,
-                location=response["Location"] if is_redirect else "",
-                content_type="" if is_redirect else response.get("Content-Type", ""),
-                body=""
+    # One statement, no savepoint: it often runs while the write still holds a
+    # busy row (a date's counter on registration day). A copy of this request
+    # that inserted the key first makes PostgreSQL wait for its commit, then
+    # insert nothing.
+    qn = connection.ops.quote_name
+    names = ("user", "key", "scope", "status", "location", "content_type", "body")
+    columns = [IdempotencyKey._meta.get_field(name).column for name in names]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(IdempotencyKey._meta.db_table)} "
+            f"({', '.join(qn(c) for c in [*columns, 'created_at'])}) "
+            f"VALUES ({', '.join(['%s'] * (len(columns) + 1))}) "
+            f"ON CONFLICT ({qn(columns[0])}, {qn(columns[1])}) DO NOTHING RETURNING 1",
+            [
+                request.user.pk,
+                key,
+                scope,
+                response.status_code,
+                response["Location"] if is_redirect else "",
+                "" if is_redirect else response.get("Content-Type", ""),
+                ""
                 if is_redirect
                 else response.content.decode(response.charset or "utf-8"),
-            )
-    except IntegrityError:
-        raise _Duplicate from None
+                timezone.now(),
+            ],
+        )
+        if cursor.fetchone() is None:
+            raise _Duplicate
 
 
 def fault_after_commit(scope: str) -> None:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from district import live
 from district.services import notification_create
 from events.models import RSVP, Event, Occurrence, RSVPStatus
+from forums.models import Board
 
 
 def counts_payload(occurrence: Occurrence) -> dict:
@@ -19,6 +20,34 @@ def counts_payload(occurrence: Occurrence) -> dict:
         "places_left": occurrence.places_left(),
         "cancelled": occurrence.called_off,
     }
+
+
+def occurrence_state(pk: int) -> tuple[list[str], dict] | None:
+    """A date's counts as committed now, for its event's and its board's pages (`live.publish_state`)."""
+    occurrence = (
+        Occurrence.objects.select_related("event")
+        .only(  # read twice per publish under a rush: only what the counts need
+            "event_id",
+            "going_count",
+            "waitlist_count",
+            "is_cancelled",
+            "event__board_id",
+            "event__capacity",
+            "event__status",
+            "event__allocation",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if occurrence is None:
+        return None
+    event = occurrence.event
+    data = counts_payload(occurrence)
+    if event.is_draw:
+        data["entered"] = RSVP.objects.filter(
+            occurrence=occurrence, status=RSVPStatus.ENTERED
+        ).count()
+    return [event.topic, Board(pk=event.board_id).topic], data
 
 
 def publish_both(event: Event, type_: str, data: dict) -> None:

@@ -1,14 +1,14 @@
 """Signing up for a date: registration windows, the fast path, the waiting list, draws' entries, attendance.
 
 Under a registration-day rush the common case (a new sign-up while places
-remain) takes no long lock: one conditional UPDATE of the date's counter
-(`going_count + seats <= capacity`, re-checked by PostgreSQL after any
-concurrent update of the row) takes the places or fails, then the RSVP row
-and the live-log rows are written and the transaction commits; the row lock
-of the UPDATE is held only for those few statements. Everything else (a full
-date, so the waiting list; cancellations and changes, so promotions) takes
-the date's row lock with `lock_occurrence` and runs as before.
-"""
+remain) takes no long lock: the resident's own row is written first, then one
+conditional UPDATE of the date's counter (`going_count + seats <= capacity`,
+re-checked by PostgreSQL after any concurrent update of the row) takes the
+places or fails, and the transaction commits; the date's row is held only
+from that UPDATE to the commit. The counts reach the pages after commit
+(`live.publish_state`), so the live log's rows are not locked meanwhile.
+Everything else (cancellations and changes, so promotions) takes the date's
+row lock with `lock_occurrence` first, then the resident's row."""
 
 import secrets
 from collections.abc import Iterable, Iterator
@@ -34,7 +34,7 @@ from events.models import (
     ReviewState,
     RSVPStatus,
 )
-from events.services.common import counts_payload, publish_both, tell, when
+from events.services.common import tell, when
 
 MAX_GUESTS = 3
 
@@ -290,15 +290,13 @@ def _share_lock(occurrence: Occurrence) -> None:
             )
 
 
-def _entered_count(occurrence: Occurrence) -> int:
-    return RSVP.objects.filter(occurrence=occurrence, status=RSVPStatus.ENTERED).count()
-
-
 def _publish_counts(occurrence: Occurrence) -> None:
-    payload = counts_payload(occurrence)
-    if occurrence.event.is_draw:
-        payload["entered"] = _entered_count(occurrence)
-    publish_both(occurrence.event, "rsvp.changed", payload)
+    """The date's counts reach its pages after commit, read fresh and coalesced (`live.publish_state`).
+
+    Not inside the transaction: the live log's topic rows would stay locked
+    until commit, and every sign-up to the date would wait for them.
+    """
+    live.publish_state("occurrence", occurrence.pk)
 
 
 def rsvp_set(
@@ -346,13 +344,22 @@ def _rsvp_set(
         raise ValidationError(
             _("You can bring between 0 and %(max)d guests.") % {"max": MAX_GUESTS}
         )
+    peek = (
+        RSVP.objects.filter(occurrence=occurrence, user=user)
+        .only("status", "guests")
+        .first()
+    )
+    if peek is None or not _is_replay(peek, going=going, guests=guests):
+        rate_limit(
+            "rsvp", user=user
+        )  # before any lock: nobody waits on the date for it
     # Anything but a new sign-up will take the date's row lock: take it before the
     # resident's own row, in the order promote() takes them (the date, then the
     # waiting rows), or a cancellation promoting this resident and this
     # resident's own change wait on each other (deadlock, seen in bench/rsvp.py).
-    peek = RSVP.objects.filter(occurrence=occurrence, user=user).only("status").first()
     new_sign_up = going and (peek is None or peek.status == RSVPStatus.CANCELLED)
-    if not new_sign_up and not occurrence.event.is_draw:
+    locked = not new_sign_up and not occurrence.event.is_draw
+    if locked:
         occurrence = lock_occurrence(occurrence)
     # The resident's own row, locked: their two requests never interleave.
     rsvp = (
@@ -363,7 +370,6 @@ def _rsvp_set(
     previous = rsvp.status if rsvp else RSVPStatus.CANCELLED
     if rsvp is not None and _is_replay(rsvp, going=going, guests=guests):
         return rsvp  # the same answer again (a double click, a retry): nothing changes, nothing counts
-    rate_limit("rsvp", user=user)
     event = occurrence.event
     if going:
         _check_open(occurrence, now)
@@ -373,29 +379,60 @@ def _rsvp_set(
         return _draw_entry(
             rsvp, user=user, occurrence=occurrence, going=going, guests=guests
         )
-    if going and previous == RSVPStatus.CANCELLED:
-        counts = _take_places(occurrence, 1 + guests)
-        if counts is not None:
-            if rsvp is None:
-                rsvp = RSVP(occurrence=occurrence, user=user)
-            rsvp.status, rsvp.guests = RSVPStatus.GOING, guests
-            rsvp.save()
-            occurrence.going_count, occurrence.waitlist_count = counts
-            _publish_counts(occurrence)
-            return rsvp
-        waiting = _join_waitlist(occurrence, 1 + guests)
-        if waiting is not None:
-            if rsvp is None:
-                rsvp = RSVP(occurrence=occurrence, user=user)
-            rsvp.status, rsvp.guests = RSVPStatus.WAITLISTED, guests
-            occurrence.going_count, occurrence.waitlist_count, rsvp.waitlisted_at = (
-                waiting
-            )
-            rsvp.save()
-            _publish_counts(occurrence)
-            return rsvp
+    if going and previous == RSVPStatus.CANCELLED and not locked:
+        return _sign_up(rsvp, user=user, occurrence=occurrence, guests=guests, now=now)
     return _rsvp_locked(
-        rsvp, user=user, occurrence=occurrence, going=going, guests=guests, now=now
+        rsvp,
+        previous=previous,
+        user=user,
+        occurrence=occurrence,
+        going=going,
+        guests=guests,
+        now=now,
+        locked=locked,
+    )
+
+
+def _sign_up(
+    rsvp: RSVP | None,
+    *,
+    user: AbstractUser,
+    occurrence: Occurrence,
+    guests: int,
+    now: datetime | None,
+) -> RSVP:
+    """A new sign-up: the resident's own row first, the date's counter last before commit.
+
+    The row is written as going before the counter is touched (nobody sees it
+    before commit), so the date's row is held only from the counter's UPDATE
+    to the commit; a full date turns it into a waiting one.
+    """
+    if rsvp is None:
+        rsvp = RSVP(occurrence=occurrence, user=user)
+    rsvp.status, rsvp.guests = RSVPStatus.GOING, guests
+    rsvp.save()
+    counts = _take_places(occurrence, rsvp.seats)
+    if counts is not None:
+        occurrence.going_count, occurrence.waitlist_count = counts
+        _publish_counts(occurrence)
+        return rsvp
+    waiting = _join_waitlist(occurrence, rsvp.seats)
+    if waiting is not None:
+        occurrence.going_count, occurrence.waitlist_count, rsvp.waitlisted_at = waiting
+        rsvp.status = RSVPStatus.WAITLISTED
+        rsvp.save(update_fields=["status", "waitlisted_at"])
+        _publish_counts(occurrence)
+        return rsvp
+    # SQLite, a cancelled date, or the date freed up in between: decide under the lock.
+    return _rsvp_locked(
+        rsvp,
+        previous=RSVPStatus.CANCELLED,
+        user=user,
+        occurrence=occurrence,
+        going=True,
+        guests=guests,
+        now=now,
+        locked=False,
     )
 
 
@@ -427,16 +464,22 @@ def _draw_entry(
 def _rsvp_locked(
     rsvp: RSVP | None,
     *,
+    previous: str,
     user: AbstractUser,
     occurrence: Occurrence,
     going: bool,
     guests: int,
     now: datetime | None,
+    locked: bool,
 ) -> RSVP:
-    """The waiting list, cancellations and changes, under the date's row lock."""
-    occurrence = lock_occurrence(occurrence)
-    previous = rsvp.status if rsvp else RSVPStatus.CANCELLED
-    previous_seats = rsvp.seats if rsvp else 0
+    """The waiting list, cancellations and changes, under the date's row lock (taken here unless `locked`).
+
+    `previous` is the resident's status before this request (their row may
+    already hold a tentative new sign-up, see `_sign_up`).
+    """
+    if not locked:
+        occurrence = lock_occurrence(occurrence)
+    previous_seats = rsvp.seats if rsvp and previous != RSVPStatus.CANCELLED else 0
     if going:
         _check_open(occurrence, now)
         capacity = occurrence.event.capacity

@@ -68,10 +68,17 @@ def _trim(events: list[LiveEvent]) -> None:
 
 
 def send(events: Iterable[LiveEvent]) -> None:
+    """Ring the channel layer's bell for each event, in one hop to the event loop for them all."""
+    events = list(events)
+    if events:
+        async_to_sync(_send_all)(events)
+
+
+async def _send_all(events: list[LiveEvent]) -> None:
     layer = get_channel_layer()
     for event in events:
         try:
-            async_to_sync(layer.group_send)(
+            await layer.group_send(
                 group_name(event.topic), {"type": "live.event", **event.as_frame()}
             )
         except Exception:

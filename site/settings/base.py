@@ -440,6 +440,9 @@ DONGNE_FAST_ROUTING = os.environ.get("DONGNE_FAST_ROUTING", "1") != "0"
 # Live updates: how much of the live-event log reconnecting clients can catch up from.
 LIVE_EVENT_KEEP_PER_TOPIC = 1000
 LIVE_EVENT_RETENTION_DAYS = 7
+# Counts published after commit (district.live.state): how long one request
+# keeps publishing a count that others keep changing before the task queue takes over.
+LIVE_STATE_PUBLISH_SECONDS = 0.05
 # Idempotency keys of repeatable writes are kept this long (`manage.py prune_idempotency_keys`).
 IDEMPOTENCY_KEY_HOURS = 24
 # Test-only fault hook (district.idempotency): the scope whose writes kill the process after commit.

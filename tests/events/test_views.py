@@ -1,6 +1,8 @@
 import csv
 import html
 import io
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -422,3 +424,44 @@ def test_a_sign_up_sent_back_in_a_rush_says_so(client, leader, board):
         assert translation.gettext(
             "Many people are signing up right now and yours was not taken yet. Please press the button again."
         ) in html.unescape(text)
+
+
+def test_residents_queued_in_a_rush_go_through_in_the_order_they_pressed():
+    from events.middleware import FairSlots
+
+    slots = FairSlots(1)
+    assert slots.acquire(timeout=1)  # the one signing up now
+    order, queued = [], []
+    carry_on = threading.Event()
+
+    def press(name):
+        if slots.acquire(timeout=10):
+            order.append(name)
+            carry_on.wait(timeout=10)
+            slots.release()
+
+    for name in ("first", "second", "third"):
+        thread = threading.Thread(target=press, args=(name,))
+        queued.append(thread)
+        thread.start()
+        deadline = time.monotonic() + 5
+        while len(slots._waiters) < len(queued) and time.monotonic() < deadline:
+            time.sleep(0.001)
+    slots.release()
+    # Someone pressing at that very moment does not pass the three who waited.
+    assert not slots.acquire(timeout=0)
+    carry_on.set()
+    for thread in queued:
+        thread.join(timeout=10)
+    assert order == ["first", "second", "third"]
+    assert slots.acquire(timeout=0)  # and the slot is free again afterwards
+
+
+def test_a_resident_who_waits_too_long_leaves_the_queue():
+    from events.middleware import FairSlots
+
+    slots = FairSlots(1)
+    assert slots.acquire(timeout=1)
+    assert not slots.acquire(timeout=0.05)
+    slots.release()
+    assert slots.acquire(timeout=0)  # nobody left behind holds a turn
