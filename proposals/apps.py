@@ -19,6 +19,11 @@ class ProposalsConfig(AppConfig):
 
         register_topic("proposal", can_follow_proposal)
         register_topic("cycle", can_follow_cycle)
+        from district.live import register_state
+        from proposals.services.common import proposal_state
+
+        # A proposal's support count, published after each support commits (coalesced).
+        register_state("proposal", "support.changed", proposal_state)
         for kind in notifications.KINDS:
             register_notification_kind(kind, getattr(notifications, kind))
         search.register()

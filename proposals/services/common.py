@@ -61,6 +61,14 @@ def counts_payload(proposal: Proposal) -> dict:
     }
 
 
+def proposal_state(pk: int) -> tuple[list[str], dict] | None:
+    """A proposal's support count as committed now, for its page and its cycle's lists (`live.publish_state`)."""
+    proposal = Proposal.objects.select_related("cycle").filter(pk=pk).first()
+    if proposal is None:
+        return None
+    return [proposal.topic, proposal.cycle.topic], counts_payload(proposal)
+
+
 def publish_both(proposal: Proposal, type_: str, data: dict) -> None:
     """The same news for the proposal's page and for its cycle's lists."""
     live.publish(proposal.topic, type_, data)

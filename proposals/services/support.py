@@ -13,9 +13,7 @@ from proposals.models import ChangeKind, Proposal, Status, Support
 from proposals.rules import support_threshold
 from proposals.services.common import (
     change_status,
-    counts_payload,
     lock_proposal,
-    publish_both,
     tell,
 )
 
@@ -77,7 +75,8 @@ def support_set(*, user: AbstractUser, proposal: Proposal, support: bool) -> Pro
         support_count=proposal.support_count, updated_at=proposal.updated_at
     )
     threshold = support_threshold(proposal.cycle)
-    publish_both(proposal, "support.changed", counts_payload(proposal))
+    # After commit, read fresh and coalesced: not under the proposal's row lock.
+    live.publish_state("proposal", proposal.pk)
     if (
         support
         and proposal.status == Status.SUBMITTED

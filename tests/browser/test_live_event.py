@@ -1,5 +1,7 @@
 """Two residents on one event page: one signs up, the other sees one place fewer without reloading."""
 
+import re
+
 from playwright.sync_api import expect
 
 
@@ -96,3 +98,78 @@ def test_a_resident_moved_up_from_the_waiting_list_sees_it_without_reload(
     first.get_by_role("button", name="Cancel my sign-up").click()
     expect(second.locator(".my-rsvp")).to_contain_text("Going", timeout=10_000)
     assert second.evaluate("window.__sameDocument") is True
+
+
+def programme_opening_in(site, seconds: int) -> str:
+    """A youth programme whose registration opens `seconds` from now (server clock); its address."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from datetime import timedelta\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.utils import timezone\n"
+        "from events.services import event_create\n"
+        "from forums.models import Board\n"
+        "board = Board.objects.get(slug='youth')\n"
+        "organiser = get_user_model().objects.get(email='facilitator.youth@example.org')\n"
+        "start = (timezone.now() + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)\n"
+        "event = event_create(organiser=organiser, board=board, title='접수 대기 요가 교실',"
+        " description='접수 시각 전', starts_at=start, ends_at=start + timedelta(hours=1),"
+        " location_name='청년센터', capacity=10,"
+        f" registration_opens_at=timezone.now() + timedelta(seconds={seconds}))\n"
+        "print(event.get_absolute_url())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=site["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_button_turns_on_at_the_opening_second_without_reload(sign_in, site):
+    url = site["url"] + programme_opening_in(site, 6)
+    resident = sign_in("resident1.daechi-1@example.org", language="en", width=390)
+    resident.goto(url)
+    button = resident.get_by_role("button", name="I'm going")
+    expect(button).to_be_disabled()
+    expect(resident.locator("[data-countdown-left]")).to_have_text(
+        re.compile(r"^00:0[0-6]$")
+    )
+    resident.evaluate("window.__sameDocument = true")
+    expect(button).to_be_enabled(timeout=15_000)
+    expect(resident.locator("[data-countdown-status]")).to_have_text(
+        "Registration is open."
+    )
+    button.click()
+    expect(resident.locator(".messages")).to_contain_text("You are going")
+
+
+def test_an_organiser_opening_registration_turns_the_button_on_for_open_pages(
+    sign_in, site
+):
+    url = site["url"] + programme_opening_in(site, 3600)
+    resident = sign_in("resident1.daechi-2@example.org", language="en")
+    organiser = sign_in("facilitator.youth@example.org", language="en")
+    resident.goto(url)
+    resident.locator("html[data-live=open]").wait_for(state="attached")
+    button = resident.get_by_role("button", name="I'm going")
+    expect(button).to_be_disabled()
+    resident.evaluate("window.__sameDocument = true")
+
+    organiser.goto(url)
+    organiser.get_by_role("button", name="Open registration now").click()
+
+    expect(resident.get_by_role("button", name="I'm going")).to_be_enabled(
+        timeout=10_000
+    )
+    expect(resident.locator("[data-countdown]")).to_have_count(0)
+    assert resident.evaluate("window.__sameDocument") is True
+    expect(resident.locator("#live-announcer")).to_contain_text(
+        "The organiser changed the registration times."
+    )

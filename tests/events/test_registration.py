@@ -76,6 +76,10 @@ def test_page_shows_a_countdown_from_the_server_clock_and_a_disabled_button(
     client.force_login(make_user())
     html = client.get(event.get_absolute_url()).content.decode()
     assert "data-countdown" in html and "data-server-now-ms" in html
+    # To the millisecond: a countdown that dropped the fraction lit the button early.
+    opens = event.registration_opens_at
+    opens_ms = int(opens.timestamp()) * 1000 + opens.microsecond // 1000
+    assert f'data-opens-at-ms="{opens_ms}"' in html
     assert "data-opens-button" in html and "disabled" in html
     assert "registration.js" in html
     assert 'name="idempotency_key"' in html

@@ -1,7 +1,6 @@
 // Registration countdown: counts down to the opening second by the server's clock
 // (the page carries the server's time when it was made), then enables the sign-up
 // buttons. The server refuses anything early whatever this script does.
-const boxes = document.querySelectorAll("[data-countdown]");
 
 function format(ms) {
   const total = Math.ceil(ms / 1000);
@@ -12,7 +11,17 @@ function format(ms) {
   return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${two(minutes)}:${two(seconds)}`;
 }
 
-for (const box of boxes) {
+// Start the countdowns under `root` (the page, or cards fetched again after an
+// organiser changed the registration times); each box is started once.
+export function startCountdowns(root = document) {
+  for (const box of root.querySelectorAll("[data-countdown]")) {
+    if (box.dataset.started) continue;
+    box.dataset.started = "1";
+    countDown(box);
+  }
+}
+
+function countDown(box) {
   const opensAt = Number(box.dataset.opensAtMs);
   // Server time minus client time, measured when the page arrived (late by the transfer at most).
   const offset = Number(box.dataset.serverNowMs) - Date.now();
@@ -37,3 +46,5 @@ for (const box of boxes) {
   };
   tick();
 }
+
+startCountdowns();
