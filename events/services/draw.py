@@ -99,11 +99,23 @@ def draw_run(
         tokens="\n".join(order),
         sha256=draw_digest(order),
     )
-    tell(placed, "rsvp_drawn", event, when=when(occurrence.starts_at))
-    tell(waiting, "rsvp_draw_waitlisted", event, when=when(occurrence.starts_at))
+    _tell_after_commit(placed, waiting, event, when(occurrence.starts_at))
     _publish_counts(occurrence)
     live.publish(event.topic, "draw.done", {"occurrence_id": occurrence.pk})
     return draw
+
+
+def _tell_after_commit(
+    placed: list[AbstractUser], waiting: list[AbstractUser], event: Event, starts: str
+) -> None:
+    """Tell everyone drawn once the draw is committed, outside the date's lock (in their own transaction)."""
+
+    def notify() -> None:
+        with live.atomic():
+            tell(placed, "rsvp_drawn", event, when=starts)
+            tell(waiting, "rsvp_draw_waitlisted", event, when=starts)
+
+    transaction.on_commit(notify, robust=True)
 
 
 @task()

@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from district.models import Notification
 from events import services
 from events.models import RSVP, BoardRegistrationPolicy, Draw, Occurrence, RSVPStatus
 from events.services.draw import draw_order
@@ -117,7 +118,9 @@ def test_fast_path_fills_exactly_then_waitlists_in_order(leader, board, make_use
     assert RSVP.objects.get(user=users[2]).status == RSVPStatus.GOING
 
 
-def test_draw_is_reproducible_and_published(leader, board, make_user, client):
+def test_draw_is_reproducible_and_published(
+    leader, board, make_user, client, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     event, occurrence = windowed(
         leader,
@@ -138,7 +141,11 @@ def test_draw_is_reproducible_and_published(leader, board, make_user, client):
     with pytest.raises(ValidationError):
         services.draw_run(occurrence=occurrence, actor=leader)  # not closed yet
     after = event.registration_closes_at
-    draw = services.draw_run(occurrence=occurrence, now=after, seed="seed-42")
+    with django_capture_on_commit_callbacks(execute=True) as told:
+        draw = services.draw_run(occurrence=occurrence, now=after, seed="seed-42")
+        # Nobody is told before the draw commits (the notices wait for it).
+        assert not Notification.objects.filter(kind__startswith="rsvp_draw").exists()
+    assert told
     order = draw_order(tokens, "seed-42")
     assert draw.token_list() == order
     assert draw.sha256 == hashlib.sha256("\n".join(order).encode()).hexdigest()
@@ -153,6 +160,11 @@ def test_draw_is_reproducible_and_published(leader, board, make_user, client):
         "waitlisted_at", "id"
     )
     assert [r.entry_token for r in waiting] == order[3:]
+    drawn = Notification.objects.filter(kind="rsvp_drawn").values_list(
+        "user_id", flat=True
+    )
+    assert set(drawn) == set(placed)
+    assert Notification.objects.filter(kind="rsvp_draw_waitlisted").count() == 3
     assert services.draw_run(occurrence=occurrence, now=after).pk == draw.pk  # once
     # Published on the page: seed, hash and the tokens; each resident sees their own token.
     client.force_login(tokens[order[0]])
