@@ -400,7 +400,7 @@ def draw_now(request: HttpRequest, occurrence_id: int) -> HttpResponse:
 def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     # Only what signing up reads: the association's page and the organiser are not needed.
     occurrence = permissions.access_occurrence(
-        request.user, occurrence_id, related=("event__board",)
+        request.user, occurrence_id, related=("event__board__registration_policy",)
     )
     going = request.POST.get("going") == "1"
     try:

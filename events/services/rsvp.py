@@ -180,8 +180,9 @@ def season_bounds(moment: datetime, months: int) -> tuple[datetime, datetime]:
 def _check_season_limit(user: AbstractUser, occurrence: Occurrence) -> None:
     """Refuse a sign-up past the board's per-resident limit, naming the limit."""
     event = occurrence.event
-    policy = BoardRegistrationPolicy.objects.filter(board_id=event.board_id).first()
-    if policy is None:
+    try:  # loaded with the date by the sign-up view (select_related), else one query
+        policy = event.board.registration_policy
+    except BoardRegistrationPolicy.DoesNotExist:
         return
     # One resident's sign-ups are counted one at a time (their own row; nobody else waits).
     type(user).objects.select_for_update().filter(pk=user.pk).exists()
@@ -361,11 +362,15 @@ def _rsvp_set(
     locked = not new_sign_up and not occurrence.event.is_draw
     if locked:
         occurrence = lock_occurrence(occurrence)
-    # The resident's own row, locked: their two requests never interleave.
+    # The resident's own row, locked: their two requests never interleave. A
+    # first sign-up has no row yet: their other request's insert of it waits on
+    # the unique index, then fails, and rsvp_set tries again.
     rsvp = (
         RSVP.objects.select_for_update(of=("self",))
         .filter(occurrence=occurrence, user=user)
         .first()
+        if peek is not None
+        else None
     )
     previous = rsvp.status if rsvp else RSVPStatus.CANCELLED
     if rsvp is not None and _is_replay(rsvp, going=going, guests=guests):
