@@ -213,8 +213,9 @@ async def resident(
     press_at: float,
     args,
     out: list,
+    view_at: float | None = None,
 ) -> None:
-    """Press at `press_at` (monotonic); press again after an early or busy refusal."""
+    """Open the page at `view_at` (if given), press at `press_at` (monotonic); press again after an early or busy refusal."""
     rng = random.Random(number)
     token = secrets.token_hex(32)
     path = f"/events/o/{programme['occurrence_id']}/rsvp/"
@@ -222,9 +223,24 @@ async def resident(
         "Cookie": f"sessionid={session}; csrftoken={token}",
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    await asyncio.sleep(max(0.0, press_at - time.monotonic()))
+    if view_at is not None:  # waiting on the page with its countdown, signed in
+        await asyncio.sleep(max(0.0, view_at - time.monotonic()))
+        page = Connection(
+            port
+        )  # its own connection, as bystanders' (a page is read to its end)
+        try:
+            await timed(
+                page,
+                http_bytes(
+                    "GET", programme["path"], port, {"Cookie": headers["Cookie"]}
+                ),
+                args.timeout,
+            )
+        finally:
+            page.close()
     conn = Connection(port)
     try:
+        await asyncio.sleep(max(0.0, press_at - time.monotonic()))
         for _attempt in range(10):
             body = urllib.parse.urlencode(
                 {
@@ -322,6 +338,11 @@ async def rush(data: dict, ports: list[int], opens_epoch: float, args) -> dict:
     for number, session in enumerate(data["sessions"]):
         programme = programmes[0] if number < args.hot else rng.choice(programmes[1:])
         jitter = max(-1.0, rng.gauss(args.jitter_mean, args.jitter_sd))
+        view_at = (
+            opens_mono - args.lead + 2 + rng.random() * (args.lead - 8)
+            if args.page_first
+            else None
+        )
         tasks.append(
             resident(
                 number,
@@ -331,6 +352,7 @@ async def rush(data: dict, ports: list[int], opens_epoch: float, args) -> dict:
                 opens_mono + jitter,
                 args,
                 presses,
+                view_at,
             )
         )
     paths = [programmes[0]["path"]] + [p["path"] for p in programmes[1:6]]
@@ -438,7 +460,15 @@ def main() -> None:
     parser.add_argument("--hot", type=int, default=200, help="residents on programme 0")
     parser.add_argument("--capacity", type=int, default=20)
     parser.add_argument(
-        "--lead", type=float, default=10, help="s from setup to opening"
+        "--lead", type=float, default=40, help="s from setup to opening"
+    )
+    parser.add_argument(
+        "--no-page-first",
+        dest="page_first",
+        action="store_false",
+        help="residents press without having opened the programme's page first "
+        "(by default each opens it once, signed in, at a random moment of the "
+        "lead but its last 6 s, as people wait on the countdown)",
     )
     parser.add_argument("--jitter-mean", type=float, default=0.3)
     parser.add_argument("--jitter-sd", type=float, default=0.4)
