@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from district import access_log, live
 from district import csv as safe_csv
+from district.cache import cache_for_anonymous
 from district.csv import csv_response
 from district.forms import submit
 from district.idempotency import idempotent
@@ -137,6 +138,9 @@ def event_calendar_month(request: HttpRequest) -> HttpResponse:
     )
 
 
+# On registration day a programme's page is opened by many who are not signed
+# in: they share one rendering for a few seconds, its counts catch up live.
+@cache_for_anonymous("EVENTS_PAGE_CACHE_SECONDS")
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = permissions.access_event(request.user, event_id)
     seqs = live.last_seqs([event.topic]) if event.approved else None

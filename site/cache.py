@@ -1,4 +1,4 @@
-"""Whole-page caching of Wagtail pages for anonymous readers.
+"""Whole-page caching of Wagtail pages (and views marked `cache_for_anonymous`) for anonymous readers.
 
 Only GET requests from visitors without a session (so nobody's personalised
 page is ever stored or served to someone else), only Wagtail page views, and
@@ -57,6 +57,29 @@ def cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+def cache_for_anonymous(setting: str) -> Callable:
+    """Mark a Django view whose anonymous answers are cached like Wagtail pages, for `settings.<setting>` seconds.
+
+    Only for pages that are the same for every anonymous reader and whose
+    changing parts follow live (a page's live topics resume from the sequence
+    numbers it carries, so a cached copy catches up on load); the rest of the
+    page may be that many seconds old.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        view.dongne_page_cache_setting = setting
+        return view
+
+    return decorate
+
+
+def _seconds_for(view_func: Callable) -> int:
+    if view_func is wagtail_views.serve:
+        return settings.PAGE_CACHE_SECONDS
+    setting = getattr(view_func, "dongne_page_cache_setting", None)
+    return getattr(settings, setting, 0) if setting else 0
+
+
 def _key(request: HttpRequest) -> str:
     version = cache.get_or_set(VERSION_KEY, 1, None)
     return f"dongne:page:{version}:{request.LANGUAGE_CODE}:{request.get_host()}{request.get_full_path()}"
@@ -71,18 +94,19 @@ class AnonymousPageCacheMiddleware:
         key = getattr(request, "_dongne_page_cache_key", None)
         if key is None:
             return response
+        seconds = request._dongne_page_cache_seconds
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # first: rendering is what may use the CSRF token
         if cacheable(request, response):
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            cache.set(key, response, seconds)
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        seconds = _seconds_for(view_func)
         if (
-            view_func is not wagtail_views.serve
+            not seconds
             or request.method != "GET"
-            or not settings.PAGE_CACHE_SECONDS
             or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
             or request.COOKIES.get("messages")
         ):
@@ -93,4 +117,5 @@ class AnonymousPageCacheMiddleware:
             cached["X-Dongne-Cache"] = "hit"
             return cached
         request._dongne_page_cache_key = key
+        request._dongne_page_cache_seconds = seconds
         return None

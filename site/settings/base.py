@@ -431,6 +431,9 @@ TRANSLATION_LATER_ATTEMPTS = 3
 # Anonymous readers get Wagtail pages from the cache (district.cache); every
 # publish invalidates it. 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# An event's page, for readers who are not signed in (district.cache.cache_for_anonymous):
+# its counts follow live from the page's sequence numbers; edits show within this time.
+EVENTS_PAGE_CACHE_SECONDS = int(os.environ.get("EVENTS_PAGE_CACHE_SECONDS", "5"))
 
 # Fast routing (district.page_routing, district.privacy) serves pages in fewer
 # queries by relying on Wagtail internals (listed in those modules' docstrings).

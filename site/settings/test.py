@@ -32,3 +32,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Off by default in tests (query-count and content tests read fresh pages); the
 # cache tests turn it on.
 PAGE_CACHE_SECONDS = 0
+EVENTS_PAGE_CACHE_SECONDS = 0

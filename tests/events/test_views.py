@@ -1,6 +1,8 @@
 import csv
 import html
 import io
+import json
+import re
 import threading
 import time
 from datetime import timedelta
@@ -10,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
+from district.models import LiveEvent
+from events import services
 from events.models import RSVP, CalendarFeed, Occurrence, RSVPStatus
 from tests.events.conftest import make_event, soon
 
@@ -465,3 +469,42 @@ def test_a_resident_who_waits_too_long_leaves_the_queue():
     assert not slots.acquire(timeout=0.05)
     slots.release()
     assert slots.acquire(timeout=0)  # nobody left behind holds a turn
+
+
+def test_readers_not_signed_in_share_an_event_page_whose_counts_catch_up_live(
+    settings,
+    client,
+    leader,
+    board,
+    make_user,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    from django.core.cache import cache
+
+    settings.EVENTS_PAGE_CACHE_SECONDS = 5
+    cache.clear()
+    event = make_event(leader, board, title="인기 요가 교실", capacity=10)
+    occurrence = event.occurrences.get()
+    first = client.get(event.get_absolute_url())
+    assert "X-Dongne-Cache" not in first
+    with django_capture_on_commit_callbacks(execute=True):  # counts go out after commit
+        services.rsvp_set(user=make_user(), occurrence=occurrence, going=True)
+    with django_assert_num_queries(0):
+        second = client.get(event.get_absolute_url())
+    assert second["X-Dongne-Cache"] == "hit" and second.content == first.content
+    # The copy carries the sequence number it was made at, so the sign-up made
+    # since is replayed to it from the live log as soon as it opens.
+    made_at = json.loads(
+        re.search(r'id="live-topics"[^>]*>(.*?)</script>', second.text).group(1)
+    )[event.topic]
+    assert LiveEvent.objects.filter(
+        topic=event.topic, seq__gt=made_at, type="rsvp.changed"
+    ).exists()
+    # A signed-in resident never gets the shared copy (their own sign-up, their forms).
+    resident = make_user()
+    client.force_login(resident)
+    mine = client.get(event.get_absolute_url())
+    assert "X-Dongne-Cache" not in mine
+    assert 'name="idempotency_key"' in mine.text
+    cache.clear()
