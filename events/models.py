@@ -276,7 +276,11 @@ class Occurrence(models.Model):
             ),
         )
         # The calendar and the lists read dates in time order, a page at a time.
-        indexes = (models.Index(fields=("starts_at", "id"), name="occurrence_starts"),)
+        indexes = (
+            models.Index(fields=("starts_at", "id"), name="occurrence_starts"),
+            # Where the upcoming list begins: the earliest start of a date not over yet.
+            models.Index(fields=("ends_at", "starts_at"), name="occurrence_ends"),
+        )
 
     def places_left(self) -> int | None:
         if self.event.capacity is None:

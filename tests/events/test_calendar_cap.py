@@ -72,3 +72,25 @@ def test_the_upcoming_list_pages_through_every_date_once(client, leader, board):
     later = text.split('rel="next" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     text = client.get("/events/" + later).text
     assert first == 30 and text.count("data-occurrence-id=") == 15
+
+
+def test_the_upcoming_list_starts_at_dates_still_running_whatever_the_history(
+    client, leader, board
+):
+    now = timezone.now()
+    busy_day(board, leader, 40, now - timezone.timedelta(days=400))  # long past
+    running = Event.objects.create(
+        board=board,
+        title="열흘째 전시회",
+        starts_at=now - timezone.timedelta(days=10),
+        ends_at=now + timezone.timedelta(days=2),
+        organiser=leader,
+        review_state=ReviewState.APPROVED,
+    )
+    Occurrence.objects.create(
+        event=running, starts_at=running.starts_at, ends_at=running.ends_at
+    )
+    busy_day(board, leader, 3, soon(days=3, hour=10))
+    text = client.get("/events/").text
+    assert text.count("data-occurrence-id=") == 4
+    assert text.index("열흘째 전시회") < text.index("모임 0")  # soonest start first
