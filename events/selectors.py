@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractUser
-from django.db.models import Count, F, Min, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
@@ -96,17 +96,8 @@ def upcoming_event_dates(
 
 
 def listed_upcoming(filters: EventFilters) -> QuerySet[Occurrence]:
-    """The upcoming list: cancelled dates stay visible (marked) so nobody travels to them.
-
-    The list is read in (starts_at, id) order from the date index; it begins
-    at the earliest start of a date that is not over (read from the index on
-    ends_at), so the walk does not pass every date ever held first.
-    """
-    now = timezone.now()
-    earliest = Occurrence.objects.filter(ends_at__gte=now).aggregate(
-        first=Min("starts_at")
-    )["first"]
-    occurrences = _published().filter(ends_at__gte=now, starts_at__gte=earliest or now)
+    """The upcoming list: cancelled dates stay visible (marked) so nobody travels to them."""
+    occurrences = _published().filter(ends_at__gte=timezone.now())
     # No DISTINCT: every filter matches an occurrence at most once (one board, one tag name).
     return filters.apply(occurrences).order_by("starts_at", "id")
 
