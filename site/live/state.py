@@ -8,19 +8,19 @@ date then waits for every other one's log writes. `publish_state(kind, pk)`
 instead asks for the snapshot to be published once the transaction commits,
 in a short transaction of its own, read fresh:
 
-- on PostgreSQL, publishers of one object take a transaction-level advisory
-  lock with `pg_try_advisory_xact_lock`; whoever finds it taken returns at
-  once, because the holder reads the state again after its own commit (so
-  after the skipper's commit) and publishes again if it moved. Under a rush
-  one request publishes for many and the others do not wait;
-- the holder stops after LIVE_STATE_PUBLISH_SECONDS and hands the rest to the
-  task queue (`publish_state_task`), so no request publishes for ever.
+- in one process, one thread at a time publishes an object; another that
+  comes meanwhile leaves it a note ("it moved") and returns, and the
+  publisher goes round again, reading the state afresh;
+- across processes, publishers of one object take turns on a
+  transaction-level advisory lock (`pg_advisory_xact_lock`) and read the
+  state once they hold it, so each reads after the previous one committed;
+- the publisher stops after LIVE_STATE_PUBLISH_SECONDS and hands the rest to
+  the task queue (`publish_state_task`), so no request publishes for ever.
 
 Every published snapshot was the committed state at some moment, and the last
 one published is the state once the writes stop. Apps register a reader per
-kind: `register_state(kind, read)`, where `read(pk)` returns the topics and the
-data, or None when the object is gone.
-"""
+kind: `register_state(kind, type, read)`, where `read(pk)` returns the topics
+and the data, or None when the object is gone."""
 
 import threading
 import time
@@ -56,15 +56,12 @@ def _advisory_key(kind: str, pk: int) -> int:
     return (zlib.crc32(kind.encode()) & 0xFFFFFF) << 39 | (pk & ((1 << 39) - 1))
 
 
-def _publisher_slot(kind: str, pk: int) -> bool:
-    """This transaction publishes `kind` of `pk` (True) or another one is doing it (False)."""
+def _take_turn(kind: str, pk: int) -> None:
+    """Wait until no other process is publishing `kind` of `pk` (until this transaction ends)."""
     if connection.vendor != "postgresql":
-        return True  # SQLite runs one writer at a time: nobody to coalesce with
+        return  # SQLite runs one writer at a time: nobody to take turns with
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(%s)", [_advisory_key(kind, pk)]
-        )
-        return bool(cursor.fetchone()[0])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_advisory_key(kind, pk)])
 
 
 class _Local:
@@ -72,30 +69,28 @@ class _Local:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.dirty: dict[
-            tuple[str, int], bool
-        ] = {}  # key present: a thread is publishing it
+        # A key is present while a thread of this process publishes it; True: it moved since.
+        self.dirty: dict[tuple[str, int], bool] = {}
 
 
 _local = _Local()
 
 
 def _last_published(topic: str, type_: str) -> dict | None:
-    found = (
+    return (
         LiveEvent.objects.filter(topic=topic, type=type_)
         .order_by("-seq")
         .values_list("data", flat=True)
         .first()
     )
-    return found
 
 
 def flush_state(kind: str, pk: int, unless_published: bool = False) -> None:
     """Publish the state until it stops moving (or hand over to the task queue).
 
     In one process, a thread that finds another publishing the same object
-    marks it dirty and returns; the publisher goes round again. Across
-    processes the advisory lock does the same (see the module docstring).
+    marks it dirty and returns; the publisher goes round again. Processes
+    take turns (see the module docstring).
     """
     key = (kind, pk)
     with _local.lock:
@@ -106,36 +101,40 @@ def flush_state(kind: str, pk: int, unless_published: bool = False) -> None:
     deadline = time.monotonic() + settings.LIVE_STATE_PUBLISH_SECONDS
     try:
         while True:
-            moved = _flush_once(kind, pk, unless_published)
+            _flush_once(kind, pk, unless_published)
             unless_published = False
             with _local.lock:
-                if not (moved or _local.dirty[key]):
+                if not _local.dirty[key]:
                     del _local.dirty[key]
                     return
-                _local.dirty[key] = False
-            if time.monotonic() > deadline:
+                if time.monotonic() > deadline:
+                    # Whoever comes next publishes; the task covers what came before.
+                    del _local.dirty[key]
+                    handed_over = True
+                else:
+                    _local.dirty[key] = False
+                    handed_over = False
+            if handed_over:
                 publish_state_task.enqueue(kind, pk)
                 return
-    finally:
+    except BaseException:
         with _local.lock:
             _local.dirty.pop(key, None)
+        raise
 
 
-def _flush_once(kind: str, pk: int, unless_published: bool = False) -> bool:
-    """Publish once; whether the state moved meanwhile (so it must be published again)."""
+def _flush_once(kind: str, pk: int, unless_published: bool = False) -> None:
+    """Publish the state as it is once this process's turn comes."""
     type_, read = _readers[kind]
     with transaction.atomic():
-        if not _publisher_slot(kind, pk):
-            return False  # the holder reads again after its commit, which follows ours
-        snapshot = read(pk)
+        _take_turn(kind, pk)
+        snapshot = read(pk)  # after the previous publisher's commit
         if snapshot is None:
-            return False
+            return
         topics, data = snapshot
         if unless_published and _last_published(topics[0], type_) == data:
-            return False
+            return
         write_and_send([Broadcast(topic, type_, data) for topic in topics])
-    again = read(pk)
-    return again is not None and again[1] != data
 
 
 @task()
