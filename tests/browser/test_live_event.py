@@ -1,6 +1,9 @@
 """Two residents on one event page: one signs up, the other sees one place fewer without reloading."""
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -48,26 +51,8 @@ def test_an_event_list_follows_a_cancellation_live(sign_in, site):
     expect(row.locator("[data-cancelled]")).to_be_visible(timeout=10_000)
 
 
-def one_place_programme(site) -> str:
-    """A youth programme with one place, made in the served site's own database; its address."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = (
-        "from datetime import timedelta\n"
-        "from django.contrib.auth import get_user_model\n"
-        "from django.utils import timezone\n"
-        "from events.services import event_create\n"
-        "from forums.models import Board\n"
-        "board = Board.objects.get(slug='youth')\n"
-        "organiser = get_user_model().objects.get(email='facilitator.youth@example.org')\n"
-        "start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)\n"
-        "event = event_create(organiser=organiser, board=board, title='한 자리 코딩 교실',"
-        " description='한 명만', starts_at=start, ends_at=start + timedelta(hours=2),"
-        " location_name='청년센터', capacity=1)\n"
-        "print(event.get_absolute_url())\n"
-    )
+def served_shell(site, code: str) -> str:
+    """Run `code` in the served site's own database (manage.py shell); the last line it printed."""
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=Path(__file__).resolve().parents[2],
@@ -77,6 +62,29 @@ def one_place_programme(site) -> str:
         text=True,
     )
     return result.stdout.strip().splitlines()[-1]
+
+
+PROGRAMME = (
+    "from datetime import timedelta\n"
+    "from django.contrib.auth import get_user_model\n"
+    "from django.utils import timezone\n"
+    "from events.services import event_create\n"
+    "from forums.models import Board\n"
+    "board = Board.objects.get(slug='youth')\n"
+    "organiser = get_user_model().objects.get(email='facilitator.youth@example.org')\n"
+    "start = (timezone.now() + timedelta(days={days})).replace(minute=0, second=0, microsecond=0)\n"
+    "event = event_create(organiser=organiser, board=board, title={title!r},"
+    " description='청년 프로그램', starts_at=start, ends_at=start + timedelta(hours=2),"
+    " location_name='청년센터', {fields})\n"
+    "print(event.get_absolute_url())\n"
+)
+
+
+def one_place_programme(site) -> str:
+    """A youth programme with one place, made in the served site's own database; its address."""
+    return served_shell(
+        site, PROGRAMME.format(days=3, title="한 자리 코딩 교실", fields="capacity=1")
+    )
 
 
 def test_a_resident_moved_up_from_the_waiting_list_sees_it_without_reload(
@@ -102,34 +110,13 @@ def test_a_resident_moved_up_from_the_waiting_list_sees_it_without_reload(
 
 def programme_opening_in(site, seconds: int) -> str:
     """A youth programme whose registration opens `seconds` from now (server clock); its address."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = (
-        "from datetime import timedelta\n"
-        "from django.contrib.auth import get_user_model\n"
-        "from django.utils import timezone\n"
-        "from events.services import event_create\n"
-        "from forums.models import Board\n"
-        "board = Board.objects.get(slug='youth')\n"
-        "organiser = get_user_model().objects.get(email='facilitator.youth@example.org')\n"
-        "start = (timezone.now() + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)\n"
-        "event = event_create(organiser=organiser, board=board, title='접수 대기 요가 교실',"
-        " description='접수 시각 전', starts_at=start, ends_at=start + timedelta(hours=1),"
-        " location_name='청년센터', capacity=10,"
-        f" registration_opens_at=timezone.now() + timedelta(seconds={seconds}))\n"
-        "print(event.get_absolute_url())\n"
+    fields = (
+        "capacity=10, registration_opens_at=timezone.now()"
+        f" + timedelta(seconds={seconds})"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=Path(__file__).resolve().parents[2],
-        env=site["env"],
-        check=True,
-        capture_output=True,
-        text=True,
+    return served_shell(
+        site, PROGRAMME.format(days=5, title="접수 대기 요가 교실", fields=fields)
     )
-    return result.stdout.strip().splitlines()[-1]
 
 
 def test_the_button_turns_on_at_the_opening_second_without_reload(sign_in, site):
