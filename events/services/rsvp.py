@@ -350,10 +350,9 @@ def _rsvp_set(
         .only("status", "guests")
         .first()
     )
+    # Counted before any lock is taken, so nobody waits on the date for it.
     if peek is None or not _is_replay(peek, going=going, guests=guests):
-        rate_limit(
-            "rsvp", user=user
-        )  # before any lock: nobody waits on the date for it
+        rate_limit("rsvp", user=user)
     # Anything but a new sign-up will take the date's row lock: take it before the
     # resident's own row, in the order promote() takes them (the date, then the
     # waiting rows), or a cancellation promoting this resident and this
