@@ -26,6 +26,8 @@ function countDown(box) {
   // Server time minus client time, measured when the page arrived (late by the transfer at most).
   const offset = Number(box.dataset.serverNowMs) - Date.now();
   const left = box.querySelector("[data-countdown-left]");
+  const shown = box.querySelector("[data-countdown-shown]"); // "Time left:", shown once it counts
+  if (shown) shown.hidden = false;
   const card = box.closest("[data-occurrence-id]") || document;
   const status = card.querySelector("[data-countdown-status]");
   const tick = () => {
