@@ -26,7 +26,7 @@ def occurrence_state(pk: int) -> tuple[list[str], dict] | None:
     """A date's counts as committed now, for its event's and its board's pages (`live.publish_state`)."""
     occurrence = (
         Occurrence.objects.select_related("event")
-        .only(  # read twice per publish under a rush: only what the counts need
+        .only(  # read on every publish under a rush: only what the counts need
             "event_id",
             "going_count",
             "waitlist_count",
