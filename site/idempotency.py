@@ -71,6 +71,28 @@ def _recordable(response: HttpResponse) -> bool:
     return 200 <= response.status_code < 300 and len(response.content) <= MAX_BODY
 
 
+@functools.cache
+def _insert_once_sql(vendor: str) -> str:
+    """INSERT of a key that does nothing if (user, key) exists, returning a row only when it inserted (per database vendor)."""
+    qn = connection.ops.quote_name
+    names = (
+        "user",
+        "key",
+        "scope",
+        "status",
+        "location",
+        "content_type",
+        "body",
+        "created_at",
+    )
+    columns = [qn(IdempotencyKey._meta.get_field(name).column) for name in names]
+    return (
+        f"INSERT INTO {qn(IdempotencyKey._meta.db_table)} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({columns[0]}, {columns[1]}) DO NOTHING RETURNING 1"
+    )
+
+
 def _record(
     request: HttpRequest,
     key: str,
@@ -87,15 +109,9 @@ def _record(
     # busy row (a date's counter on registration day). A copy of this request
     # that inserted the key first makes PostgreSQL wait for its commit, then
     # insert nothing.
-    qn = connection.ops.quote_name
-    names = ("user", "key", "scope", "status", "location", "content_type", "body")
-    columns = [IdempotencyKey._meta.get_field(name).column for name in names]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {qn(IdempotencyKey._meta.db_table)} "
-            f"({', '.join(qn(c) for c in [*columns, 'created_at'])}) "
-            f"VALUES ({', '.join(['%s'] * (len(columns) + 1))}) "
-            f"ON CONFLICT ({qn(columns[0])}, {qn(columns[1])}) DO NOTHING RETURNING 1",
+            _insert_once_sql(connection.vendor),
             [
                 request.user.pk,
                 key,

@@ -104,18 +104,13 @@ def flush_state(kind: str, pk: int, unless_published: bool = False) -> None:
             _flush_once(kind, pk, unless_published)
             unless_published = False
             with _local.lock:
-                if not _local.dirty[key]:
-                    del _local.dirty[key]
-                    return
-                if time.monotonic() > deadline:
-                    # Whoever comes next publishes; the task covers what came before.
-                    del _local.dirty[key]
-                    handed_over = True
-                else:
-                    _local.dirty[key] = False
-                    handed_over = False
-            if handed_over:
-                publish_state_task.enqueue(kind, pk)
+                moved, _local.dirty[key] = _local.dirty[key], False
+                done = not moved or time.monotonic() > deadline
+                if done:
+                    del _local.dirty[key]  # whoever comes next publishes
+            if done:
+                if moved:  # time is up and it moved: the task covers what came before
+                    publish_state_task.enqueue(kind, pk)
                 return
     except BaseException:
         with _local.lock:
