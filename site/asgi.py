@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "district.settings.dev")
 
-from django.core.asgi import get_asgi_application
+from district.handler import get_asgi_application
 
 # Django must be set up before consumers (and through them models) are imported.
 django_asgi_app = get_asgi_application()
