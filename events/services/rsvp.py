@@ -5,10 +5,15 @@ remain) takes no long lock: the resident's own row is written first, then one
 conditional UPDATE of the date's counter (`going_count + seats <= capacity`,
 re-checked by PostgreSQL after any concurrent update of the row) takes the
 places or fails, and the transaction commits; the date's row is held only
-from that UPDATE to the commit. The counts reach the pages after commit
-(`live.publish_state`), so the live log's rows are not locked meanwhile.
-Everything else (cancellations and changes, so promotions) takes the date's
-row lock with `lock_occurrence` first, then the resident's row."""
+from that UPDATE to the commit; on a date that looked full, one statement
+puts the resident on the waiting list instead. On PostgreSQL a cancellation
+(and the waiting list's move-up) is one call of `events_rsvp_cancel`
+(migration events 0008): each round trip made while the date is held costs
+the holder a wait for its process's CPU under a rush, and everyone waits for
+the holder. The counts reach the pages after commit (`live.publish_state`),
+so the live log's rows are not locked meanwhile. Everything else (changes of
+party size, SQLite's cancellations) takes the date's row lock with
+`lock_occurrence` first, then the resident's row."""
 
 import secrets
 from collections.abc import Iterable, Iterator
@@ -107,6 +112,9 @@ def _check_open(occurrence: Occurrence, now: datetime | None = None) -> None:
         raise ValidationError(_("Sign-up for this event has closed."))
 
 
+PROMOTE_CHUNK = 32
+
+
 def promote(occurrence: Occurrence) -> None:
     """Move people up from the waiting list in order while places allow.
 
@@ -114,22 +122,42 @@ def promote(occurrence: Occurrence) -> None:
     smaller parties behind it, so no place stays empty while someone who fits
     is waiting (and a newcomer who fits, who joins behind them all, is
     treated alike).
+
+    Called under the date's row lock, which every change to the waiting list
+    takes, so the list is read in stable slices (only the columns needed) and
+    moved up with one UPDATE: the lock is held for as little Python as
+    possible, however long the list.
     """
     capacity = occurrence.event.capacity
-    promoted: list[int] = []
-    waiting = RSVP.objects.filter(occurrence=occurrence, status=RSVPStatus.WAITLISTED)
-    for rsvp in waiting.order_by("waitlisted_at", "id"):
-        if capacity is not None and occurrence.going_count >= capacity:
+    waiting = (
+        RSVP.objects.filter(occurrence=occurrence, status=RSVPStatus.WAITLISTED)
+        .order_by("waitlisted_at", "id")
+        .values_list("id", "user_id", "guests")
+    )
+    moved: list[tuple[int, int]] = []  # (rsvp id, user id)
+    if capacity is None:  # room for everyone
+        moved = [(rsvp_id, user_id) for rsvp_id, user_id, _ in waiting]
+        occurrence.going_count += sum(1 + guests for *_, guests in waiting)
+        occurrence.waitlist_count -= len(moved)
+    start = 0
+    while capacity is not None and occurrence.going_count < capacity:
+        rows = list(waiting[start : start + PROMOTE_CHUNK])
+        for rsvp_id, user_id, guests in rows:
+            if occurrence.going_count + 1 + guests > capacity:
+                continue
+            moved.append((rsvp_id, user_id))
+            occurrence.going_count += 1 + guests
+            occurrence.waitlist_count -= 1
+            if occurrence.going_count == capacity:
+                break
+        if len(rows) < PROMOTE_CHUNK:
             break
-        if capacity is not None and occurrence.going_count + rsvp.seats > capacity:
-            continue
-        rsvp.status = RSVPStatus.GOING
-        rsvp.save(update_fields=["status"])
-        occurrence.going_count += rsvp.seats
-        occurrence.waitlist_count -= 1
-        promoted.append(rsvp.user_id)
-    if promoted:
-        _tell_after_commit(promoted, occurrence)
+        start += PROMOTE_CHUNK
+    if moved:
+        RSVP.objects.filter(pk__in=[rsvp_id for rsvp_id, _ in moved]).update(
+            status=RSVPStatus.GOING
+        )
+        _tell_after_commit([user_id for _, user_id in moved], occurrence)
 
 
 def _tell_after_commit(user_ids: list[int], occurrence: Occurrence) -> None:
@@ -251,33 +279,76 @@ def _take_places(occurrence: Occurrence, seats: int) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-def _join_waitlist(
-    occurrence: Occurrence, seats: int
-) -> tuple[int, int, datetime] | None:
-    """Count one more waiting if the date is still too full for `seats` (PostgreSQL); counts and the time, or None.
+def _join_waitlist(occurrence: Occurrence, rsvp: RSVP) -> bool:
+    """Put `rsvp` on the waiting list if the date is still too full for it (PostgreSQL); True if it did.
 
-    The time is taken after the row lock is held (`clock_timestamp()`), and a
-    cancellation needs that lock to promote anyone, so the waiting list's
-    order (by that time) is the order in which entries commit: nobody who
-    waits is passed by a later entry.
+    One statement counts one more waiting and marks the resident's row, so
+    the date's row is held from here to the commit only. The time is taken
+    once the row lock is held (`clock_timestamp()`), and a cancellation needs
+    that lock to promote anyone, so the waiting list's order (by that time)
+    is the order in which entries commit: nobody who waits is passed by a
+    later entry.
     """
     if connection.vendor != "postgresql":
-        return None
+        return False
     from events.models import Event
 
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     events_table = connection.ops.quote_name(Event._meta.db_table)
+    rsvps_table = connection.ops.quote_name(RSVP._meta.db_table)
+    _bound_lock_waits()
     with _busy_when_locked_too_long(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET waitlist_count = waitlist_count + 1 "
+            f"WITH date AS (UPDATE {table} SET waitlist_count = waitlist_count + 1 "
             f"WHERE id = %s AND NOT is_cancelled AND EXISTS (SELECT 1 FROM {events_table} e "
             f"WHERE e.id = {table}.event_id AND e.status = %s "
             f"AND e.capacity IS NOT NULL AND {table}.going_count + %s > e.capacity) "
-            "RETURNING going_count, waitlist_count, clock_timestamp()",
-            [occurrence.pk, EventStatus.SCHEDULED, seats],
+            "RETURNING going_count, waitlist_count, clock_timestamp() AS at) "
+            f"UPDATE {rsvps_table} SET status = %s, waitlisted_at = date.at FROM date "
+            f"WHERE {rsvps_table}.id = %s "
+            "RETURNING date.going_count, date.waitlist_count, date.at",
+            [
+                occurrence.pk,
+                EventStatus.SCHEDULED,
+                rsvp.seats,
+                RSVPStatus.WAITLISTED,
+                rsvp.pk,
+            ],
         )
         row = cursor.fetchone()
-    return (row[0], row[1], row[2]) if row else None
+    if row is None:
+        return False
+    occurrence.going_count, occurrence.waitlist_count, rsvp.waitlisted_at = row
+    rsvp.status = RSVPStatus.WAITLISTED
+    return True
+
+
+def _cancel_in_one_step(occurrence: Occurrence, rsvp: RSVP) -> bool:
+    """Cancel a resident who is going or waiting, and move the waiting list up, in one call (PostgreSQL).
+
+    `events_rsvp_cancel` (migration events 0008) takes the locks
+    `_rsvp_locked` takes, in the same order, and applies `promote`'s rule,
+    so the date's row is held for one round trip and the commit. False
+    (nothing changed) on SQLite, or when the row is no longer going or
+    waiting: the caller then takes the Python path.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    _bound_lock_waits()
+    with _busy_when_locked_too_long(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT handled, going, waiting, promoted FROM events_rsvp_cancel(%s, %s)",
+            [occurrence.pk, rsvp.pk],
+        )
+        handled, going, waiting, promoted = cursor.fetchone()
+    if not handled:
+        return False
+    occurrence.going_count, occurrence.waitlist_count = going, waiting
+    rsvp.status = RSVPStatus.CANCELLED
+    if promoted:
+        _tell_after_commit(promoted, occurrence)
+    _publish_counts(occurrence)
+    return True
 
 
 def _share_lock(occurrence: Occurrence) -> None:
@@ -353,6 +424,14 @@ def _rsvp_set(
     # Counted before any lock is taken, so nobody waits on the date for it.
     if peek is None or not _is_replay(peek, going=going, guests=guests):
         rate_limit("rsvp", user=user)
+    if (
+        not going
+        and peek is not None
+        and peek.status in (RSVPStatus.GOING, RSVPStatus.WAITLISTED)
+        and not occurrence.event.is_draw
+        and _cancel_in_one_step(occurrence, peek)
+    ):
+        return peek
     # Anything but a new sign-up will take the date's row lock: take it before the
     # resident's own row, in the order promote() takes them (the date, then the
     # waiting rows), or a cancellation promoting this resident and this
@@ -415,16 +494,25 @@ def _sign_up(
         rsvp = RSVP(occurrence=occurrence, user=user)
     rsvp.status, rsvp.guests = RSVPStatus.GOING, guests
     rsvp.save()
-    counts = _take_places(occurrence, rsvp.seats)
-    if counts is not None:
-        occurrence.going_count, occurrence.waitlist_count = counts
-        _publish_counts(occurrence)
-        return rsvp
-    waiting = _join_waitlist(occurrence, rsvp.seats)
-    if waiting is not None:
-        occurrence.going_count, occurrence.waitlist_count, rsvp.waitlisted_at = waiting
-        rsvp.status = RSVPStatus.WAITLISTED
-        rsvp.save(update_fields=["status", "waitlisted_at"])
+
+    def take() -> bool:
+        counts = _take_places(occurrence, rsvp.seats)
+        if counts is not None:
+            occurrence.going_count, occurrence.waitlist_count = counts
+        return counts is not None
+
+    capacity = occurrence.event.capacity
+    # As the page last saw it: a date full then is most likely full now, so the
+    # waiting list is tried first (one statement while the date's row is held).
+    looked_full = (
+        capacity is not None and occurrence.going_count + rsvp.seats > capacity
+    )
+    attempts = (
+        (lambda: _join_waitlist(occurrence, rsvp), take)
+        if looked_full
+        else (take, lambda: _join_waitlist(occurrence, rsvp))
+    )
+    if any(attempt() for attempt in attempts):
         _publish_counts(occurrence)
         return rsvp
     # SQLite, a cancelled date, or the date freed up in between: decide under the lock.
@@ -514,7 +602,11 @@ def _rsvp_locked(
         status,
         guests if status != RSVPStatus.CANCELLED else rsvp.guests,
     )
-    rsvp.save()
+    rsvp.save(
+        update_fields=None
+        if rsvp._state.adding
+        else ["status", "guests", "waitlisted_at"]
+    )
     if previous == RSVPStatus.GOING:
         occurrence.going_count -= previous_seats
     elif previous == RSVPStatus.WAITLISTED:

@@ -178,6 +178,26 @@ def test_a_party_too_big_for_the_free_place_lets_smaller_ones_behind_it_through(
     assert (occurrence.going_count, occurrence.waitlist_count) == (3, 0)
 
 
+def test_a_free_place_reaches_the_first_who_fits_however_far_down_the_list(
+    leader, board, make_user
+):
+    """The waiting list is read in slices: the one who fits may be past the first."""
+    occurrence = make_event(leader, board, capacity=4).occurrences.get()
+    leaving = make_user()
+    services.rsvp_set(user=leaving, occurrence=occurrence, going=True)
+    services.rsvp_set(user=make_user(), occurrence=occurrence, going=True, guests=2)
+    parties = [make_user() for _ in range(services.rsvp.PROMOTE_CHUNK + 3)]
+    for party in parties:
+        services.rsvp_set(user=party, occurrence=occurrence, going=True, guests=1)
+    alone = make_user()
+    services.rsvp_set(user=alone, occurrence=occurrence, going=True)
+    services.rsvp_set(user=leaving, occurrence=occurrence, going=False)
+    assert alone.rsvps.get().status == RSVPStatus.GOING
+    assert {party.rsvps.get().status for party in parties} == {RSVPStatus.WAITLISTED}
+    occurrence.refresh_from_db()
+    assert (occurrence.going_count, occurrence.waitlist_count) == (4, len(parties))
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_rush_that_keeps_the_date_locked_answers_try_again(make_user, settings):
