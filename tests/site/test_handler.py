@@ -1,6 +1,7 @@
 """The ASGI handler (`district.handler`): the whole middleware stack and the view in one thread hop."""
 
 import asyncio
+import threading
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -8,7 +9,7 @@ from channels.testing import HttpCommunicator
 from django.http import HttpResponse
 from django.urls import path
 
-from district.handler import OneHopASGIHandler
+from district.handler import OneHopASGIHandler, _RequestThread
 
 
 async def _async_view(request):
@@ -63,3 +64,31 @@ def test_an_async_view_still_answers(app, settings):
     settings.ROOT_URLCONF = __name__
     response = fetch(app, "GET", "/async")
     assert response["status"] == 200 and response["body"] == b"async GET"
+
+
+def _thread_view(request):
+    return HttpResponse(str(threading.get_ident()))
+
+
+urlpatterns.append(path("thread", _thread_view))
+
+
+@pytest.mark.django_db
+def test_requests_one_after_another_reuse_one_thread(app, settings):
+    """No thread is started and stopped per request (Django's default)."""
+    settings.ROOT_URLCONF = __name__
+    threads = {fetch(app, "GET", "/thread")["body"] for _ in range(5)}
+    assert len(threads) == 1 and threads != {str(threading.get_ident()).encode()}
+
+
+def test_a_thread_still_working_when_its_request_ends_is_not_lent_again():
+    """A view that goes on after its client left must not make the next request wait."""
+    thread, release = _RequestThread(), threading.Event()
+    try:
+        assert thread.idle
+        thread.submit(release.wait, 10)
+        assert not thread.idle
+    finally:
+        release.set()
+        thread.shutdown(wait=True)
+    assert thread.idle
