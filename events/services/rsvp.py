@@ -502,7 +502,7 @@ def _sign_up(
         return counts is not None
 
     capacity = occurrence.event.capacity
-    # As the page last saw it: a date full then is most likely full now, so the
+    # As this request read the date: full then is most likely full now, so the
     # waiting list is tried first (one statement while the date's row is held).
     looked_full = (
         capacity is not None and occurrence.going_count + rsvp.seats > capacity
