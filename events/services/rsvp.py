@@ -12,8 +12,9 @@ puts the resident on the waiting list instead. On PostgreSQL a cancellation
 the holder a wait for its process's CPU under a rush, and everyone waits for
 the holder. The counts reach the pages after commit (`live.publish_state`),
 so the live log's rows are not locked meanwhile. Everything else (changes of
-party size, SQLite's cancellations) takes the date's row lock with
-`lock_occurrence` first, then the resident's row."""
+party size, SQLite's cancellations, and the same after a draw) takes the
+date's row lock with `lock_occurrence` first, then the resident's row; a
+draw's entries hold the date only against the draw itself (`_draw_entry`)."""
 
 import secrets
 from collections.abc import Iterable, Iterator
@@ -326,11 +327,12 @@ def _join_waitlist(occurrence: Occurrence, rsvp: RSVP) -> bool:
 def _cancel_in_one_step(occurrence: Occurrence, rsvp: RSVP) -> bool:
     """Cancel a resident who is going or waiting, and move the waiting list up, in one call (PostgreSQL).
 
-    `events_rsvp_cancel` (migration events 0008) takes the locks
-    `_rsvp_locked` takes, in the same order, and applies `promote`'s rule,
-    so the date's row is held for one round trip and the commit. False
-    (nothing changed) on SQLite, or when the row is no longer going or
-    waiting: the caller then takes the Python path.
+    `events_rsvp_cancel` (migration events 0008) locks the date, then the
+    resident's row, then the rows it moves up, as the Python path does, and
+    applies `promote`'s rule, so the date's row is held for one round trip
+    and the commit. False on SQLite, or when the row is no longer going or
+    waiting (nothing changed, the date stays locked): the caller then takes
+    the Python path.
     """
     if connection.vendor != "postgresql":
         return False
@@ -428,7 +430,6 @@ def _rsvp_set(
         not going
         and peek is not None
         and peek.status in (RSVPStatus.GOING, RSVPStatus.WAITLISTED)
-        and not occurrence.event.is_draw
         and _cancel_in_one_step(occurrence, peek)
     ):
         return peek
@@ -437,7 +438,12 @@ def _rsvp_set(
     # waiting rows), or a cancellation promoting this resident and this
     # resident's own change wait on each other (deadlock, seen in bench/rsvp.py).
     new_sign_up = going and (peek is None or peek.status == RSVPStatus.CANCELLED)
-    locked = not new_sign_up and not occurrence.event.is_draw
+    # A draw's entries go to _draw_entry, which holds the date only against the
+    # draw itself; after the draw, its places and waiting list are as any other.
+    draw_entry = occurrence.event.is_draw and (
+        going or peek is None or peek.status == RSVPStatus.ENTERED
+    )
+    locked = not new_sign_up and not draw_entry
     if locked:
         occurrence = lock_occurrence(occurrence)
     # The resident's own row, locked: their two requests never interleave. A

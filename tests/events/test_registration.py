@@ -214,6 +214,53 @@ def test_season_limit_is_refused_with_a_message_naming_the_limit(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_after_a_draw_winners_and_waiting_residents_cancel_at_once_without_deadlock(
+    district, make_user, settings
+):
+    """A winner's cancellation moves waiting residents up while they cancel themselves."""
+    settings.EVENTS_RSVP_LOCK_TIMEOUT_SECONDS = 120
+    board = Board.objects.select_related("dong").get(slug="yeoksam-1")
+    leader = make_user(groups=[board.dong.leaders_group])
+    now = timezone.now()
+    event, occurrence = windowed(
+        leader,
+        board,
+        capacity=10,
+        allocation="draw",
+        registration_opens_at=now - timedelta(hours=1),
+        registration_closes_at=now + timedelta(hours=1),
+    )
+    residents = [make_user() for _ in range(30)]
+    for resident in residents:
+        services.rsvp_set(user=resident, occurrence=occurrence, going=True)
+    services.draw_run(occurrence=occurrence, now=event.registration_closes_at)
+    errors = []
+    barrier = threading.Barrier(len(residents))
+
+    def cancel(resident):
+        try:
+            barrier.wait(timeout=60)
+            services.rsvp_set(user=resident, occurrence=occurrence, going=False)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=cancel, args=(r,)) for r in residents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    occurrence.refresh_from_db()
+    assert (occurrence.going_count, occurrence.waitlist_count) == (0, 0)
+    assert set(occurrence.rsvps.values_list("status", flat=True)) == {
+        RSVPStatus.CANCELLED
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_rush_at_the_opening_second_gives_exactly_the_places(district, make_user):
     board = Board.objects.select_related("dong").get(slug="yeoksam-1")
     leader = make_user(groups=[board.dong.leaders_group])
