@@ -21,9 +21,11 @@ stopped after it (a fresh `ThreadSensitiveContext`), which costs the event
 loop another tenth. Here a request borrows an idle one-thread executor
 (asgiref's `ThreadSensitiveContext(executor=...)`, made for this) and gives
 it back when it is done, as a threaded WSGI server reuses its threads. An
-executor still running something when its request ends (a view that goes on
-after the client went away) is not given back but shut down once its work is
-done, so the next request never queues behind it.
+executor still running something when its request's handling ends (the
+server cancelled the application, e.g. while shutting down) is not given
+back but shut down once its work is done, so no request queues behind it.
+A client that goes away does not end the handling early: Django waits for the
+view (and `request_finished`) on the same thread, as with its own handler.
 """
 
 import threading

@@ -82,7 +82,7 @@ def test_requests_one_after_another_reuse_one_thread(app, settings):
 
 
 def test_a_thread_still_working_when_its_request_ends_is_not_lent_again():
-    """A view that goes on after its client left must not make the next request wait."""
+    """Work still running when its request's handling ends must not make the next request wait."""
     thread, release = _RequestThread(), threading.Event()
     try:
         assert thread.idle
