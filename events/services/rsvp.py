@@ -16,6 +16,7 @@ party size, SQLite's cancellations, and the same after a draw) takes the
 date's row lock with `lock_occurrence` first, then the resident's row; a
 draw's entries hold the date only against the draw itself (`_draw_entry`)."""
 
+import math
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -135,21 +136,18 @@ def promote(occurrence: Occurrence) -> None:
         .order_by("waitlisted_at", "id")
         .values_list("id", "user_id", "guests")
     )
+    places = math.inf if capacity is None else capacity
     moved: list[tuple[int, int]] = []  # (rsvp id, user id)
-    if capacity is None:  # room for everyone
-        moved = [(rsvp_id, user_id) for rsvp_id, user_id, _ in waiting]
-        occurrence.going_count += sum(1 + guests for *_, guests in waiting)
-        occurrence.waitlist_count -= len(moved)
     start = 0
-    while capacity is not None and occurrence.going_count < capacity:
+    while occurrence.going_count < places:
         rows = list(waiting[start : start + PROMOTE_CHUNK])
         for rsvp_id, user_id, guests in rows:
-            if occurrence.going_count + 1 + guests > capacity:
+            if occurrence.going_count + 1 + guests > places:
                 continue
             moved.append((rsvp_id, user_id))
             occurrence.going_count += 1 + guests
             occurrence.waitlist_count -= 1
-            if occurrence.going_count == capacity:
+            if occurrence.going_count >= places:
                 break
         if len(rows) < PROMOTE_CHUNK:
             break
@@ -255,8 +253,8 @@ def _check_season_limit(user: AbstractUser, occurrence: Occurrence) -> None:
         )
 
 
-def _take_places(occurrence: Occurrence, seats: int) -> tuple[int, int] | None:
-    """Add `seats` to the date's count if they fit (one conditional UPDATE); the new counts, or None.
+def _take_places(occurrence: Occurrence, seats: int) -> bool:
+    """Add `seats` to the date's count if they fit (one conditional UPDATE); True if they did.
 
     The capacity and the event's status are read in the same statement, and
     PostgreSQL re-checks the condition on the newest row after waiting for a
@@ -266,7 +264,6 @@ def _take_places(occurrence: Occurrence, seats: int) -> tuple[int, int] | None:
 
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     events_table = connection.ops.quote_name(Event._meta.db_table)
-    _bound_lock_waits()  # before the row is taken: the wait is bounded, the hold is not longer
     with _busy_when_locked_too_long(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET going_count = going_count + %s "
@@ -277,7 +274,10 @@ def _take_places(occurrence: Occurrence, seats: int) -> tuple[int, int] | None:
             [seats, occurrence.pk, EventStatus.SCHEDULED, seats],
         )
         row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
+    if row is None:
+        return False
+    occurrence.going_count, occurrence.waitlist_count = row
+    return True
 
 
 def _join_waitlist(occurrence: Occurrence, rsvp: RSVP) -> bool:
@@ -297,7 +297,6 @@ def _join_waitlist(occurrence: Occurrence, rsvp: RSVP) -> bool:
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     events_table = connection.ops.quote_name(Event._meta.db_table)
     rsvps_table = connection.ops.quote_name(RSVP._meta.db_table)
-    _bound_lock_waits()
     with _busy_when_locked_too_long(), connection.cursor() as cursor:
         cursor.execute(
             f"WITH date AS (UPDATE {table} SET waitlist_count = waitlist_count + 1 "
@@ -500,25 +499,19 @@ def _sign_up(
         rsvp = RSVP(occurrence=occurrence, user=user)
     rsvp.status, rsvp.guests = RSVPStatus.GOING, guests
     rsvp.save()
-
-    def take() -> bool:
-        counts = _take_places(occurrence, rsvp.seats)
-        if counts is not None:
-            occurrence.going_count, occurrence.waitlist_count = counts
-        return counts is not None
-
+    _bound_lock_waits()  # before the date's row is taken: the wait is bounded
     capacity = occurrence.event.capacity
     # As this request read the date: full then is most likely full now, so the
     # waiting list is tried first (one statement while the date's row is held).
-    looked_full = (
-        capacity is not None and occurrence.going_count + rsvp.seats > capacity
-    )
-    attempts = (
-        (lambda: _join_waitlist(occurrence, rsvp), take)
-        if looked_full
-        else (take, lambda: _join_waitlist(occurrence, rsvp))
-    )
-    if any(attempt() for attempt in attempts):
+    if capacity is not None and occurrence.going_count + rsvp.seats > capacity:
+        placed = _join_waitlist(occurrence, rsvp) or _take_places(
+            occurrence, rsvp.seats
+        )
+    else:
+        placed = _take_places(occurrence, rsvp.seats) or _join_waitlist(
+            occurrence, rsvp
+        )
+    if placed:
         _publish_counts(occurrence)
         return rsvp
     # SQLite, a cancelled date, or the date freed up in between: decide under the lock.
