@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -164,8 +165,6 @@ def _tell_after_commit(user_ids: list[int], occurrence: Occurrence) -> None:
     event, starts_at = occurrence.event, occurrence.starts_at
 
     def notify() -> None:
-        from django.contrib.auth import get_user_model
-
         with live.atomic():
             users = get_user_model().objects.filter(pk__in=user_ids)
             tell(users, "rsvp_promoted", event, when=when(starts_at))
@@ -212,7 +211,8 @@ def _check_season_limit(user: AbstractUser, occurrence: Occurrence) -> None:
     except BoardRegistrationPolicy.DoesNotExist:
         return
     # One resident's sign-ups are counted one at a time (their own row; nobody else waits).
-    type(user).objects.select_for_update().filter(pk=user.pk).exists()
+    # get_user_model(), not type(user): a view passes request.user, a lazy object.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
     start, end = season_bounds(occurrence.starts_at, policy.season_months)
     board = event.board
     same_association = (

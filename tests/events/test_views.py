@@ -508,3 +508,28 @@ def test_readers_not_signed_in_share_an_event_page_whose_counts_catch_up_live(
     assert "X-Dongne-Cache" not in mine
     assert 'name="idempotency_key"' in mine.text
     cache.clear()
+
+
+def test_a_resident_at_the_season_limit_who_presses_sign_up_reads_the_limit(
+    client, leader, board, make_user
+):
+    """Through the page (request.user is a lazy object), not only through the service."""
+    from events.models import BoardRegistrationPolicy
+
+    BoardRegistrationPolicy.objects.create(board=board, max_programmes=1)
+    first, second = (
+        make_event(leader, board, capacity=5, starts_at=soon(days=d)).occurrences.get()
+        for d in (1, 2)
+    )
+    client.force_login(make_user())
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("events:rsvp", args=[first.pk]), {"going": "1"}, follow=True
+    )
+    assert "You are going" in response.text
+    response = client.post(
+        reverse("events:rsvp", args=[second.pk]), {"going": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Limit reached: at most 1 programmes" in response.text
+    assert not RSVP.objects.filter(occurrence=second).exists()
