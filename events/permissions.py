@@ -76,10 +76,14 @@ def access_occurrence(
     user: AnyUser,
     occurrence_id: int,
     related: tuple[str, ...] = ("event__board__dong", "event__organiser__profile"),
+    only: tuple[str, ...] = (),
 ) -> Occurrence:
-    """The date if the user may see its event, with `related` loaded; 404 for everyone else."""
+    """The date if the user may see its event, with `related` loaded (only the fields `only` names, if any); 404 for everyone else."""
+    dates = Occurrence.objects.select_related(*related)
+    if only:
+        dates = dates.only(*only)
     try:
-        occurrence = Occurrence.objects.select_related(*related).get(pk=occurrence_id)
+        occurrence = dates.get(pk=occurrence_id)
     except Occurrence.DoesNotExist:
         raise Http404 from None
     if not can_view_event(user, occurrence.event):

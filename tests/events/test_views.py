@@ -510,6 +510,38 @@ def test_readers_not_signed_in_share_an_event_page_whose_counts_catch_up_live(
     cache.clear()
 
 
+def test_pressing_sign_up_reads_the_date_once_without_its_texts(
+    client, leader, board, make_user
+):
+    """On registration day this runs for every press: one read of the date, no descriptions, no lazy loads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.models import BoardRegistrationPolicy
+
+    BoardRegistrationPolicy.objects.create(board=board, max_programmes=2)
+    occurrence = make_event(leader, board, capacity=1).occurrences.get()
+    first, second = make_user(), make_user()
+    url = reverse("events:rsvp", args=[occurrence.pk])
+    client.force_login(first)
+    client.post(url, {"going": "1"})  # the session and the user are cached after
+    client.force_login(second)
+    client.post(url, {"going": "0"})
+    for going, expected in (("1", RSVPStatus.WAITLISTED), ("0", RSVPStatus.CANCELLED)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"going": going}, follow=False)
+        assert response.status_code == 302
+        assert RSVP.objects.get(occurrence=occurrence, user=second).status == expected
+        reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+        dates = [sql for sql in reads if 'FROM "events_occurrence"' in sql]
+        assert len(dates) == 1, dates  # the date, its event, board and limit in one
+        assert not any('"events_event"."description' in sql for sql in reads)
+        assert not any(
+            'FROM "events_event"' in sql or 'FROM "forums_board"' in sql
+            for sql in reads
+        )
+
+
 def test_a_resident_at_the_season_limit_who_presses_sign_up_reads_the_limit(
     client, leader, board, make_user
 ):
