@@ -12,9 +12,11 @@ Limits are a setting, `RATE_LIMITS = {"report": "6/m,20/d", ...}`: one or more
 `count/period` rules, the period being `s`, `m`, `h` or `d` with an optional
 multiplier (`5/10m`). An action missing from the setting is not limited.
 
-Counters live in the Django cache (`add` then `incr`, atomic in Redis and in
-the in-memory cache alike), so every server process shares them when Redis is
-configured. Each rule is a fixed window that opens at the account's first
+Counters live in the Django cache, so every server process shares them when
+Redis is configured: with Redis, one round trip per action (`SET NX EX`,
+`INCR` and `TTL` in one MULTI/EXEC, whatever the number of rules), as every
+write a resident makes pays it; with another cache, `add` then `incr`, atomic
+there too. Each rule is a fixed window that opens at the account's first
 action. If the cache cannot be reached the action is allowed (logged): a
 limiter must not take the site down with it.
 
@@ -111,30 +113,59 @@ def rate_limit(action: str, *, user=None, request: HttpRequest | None = None) ->
     if not spec or not _enabled.get():
         return
     who = _who(user, request)
-    now = time.time()
-    retry_after = 0
-    for rule in parse(spec):
-        key = f"rl:{_epoch}:{action}:{who}:{rule.seconds}"
-        try:
-            if cache.add(key, 1, rule.seconds):  # the first in this window
-                cache.set(key + ":t", now, rule.seconds)
-                count = 1
-            else:
-                try:
-                    count = cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, rule.seconds)
-                    count = 1
-            if count is None:  # a cache that swallows its errors (django-redis)
-                return
-            if count > rule.count:
-                started = cache.get(key + ":t") or now
-                retry_after = max(retry_after, math.ceil(started + rule.seconds - now))
-        except Exception:  # noqa: BLE001 - the cache is down: allow, and say so
-            logger.warning("rate limit for %s not checked: cache unavailable", action)
-            return
+    rules = parse(spec)
+    keys = [f"rl:{_epoch}:{action}:{who}:{rule.seconds}" for rule in rules]
+    try:
+        counted = _count_in_redis(keys, rules) if _redis() else _count(keys, rules)
+    except Exception:  # noqa: BLE001 - the cache is down: allow, and say so
+        logger.warning("rate limit for %s not checked: cache unavailable", action)
+        return
+    retry_after = max(
+        (left for (count, left), rule in zip(counted, rules) if count > rule.count),
+        default=0,
+    )
     if retry_after:
         raise RateLimited(action, retry_after)
+
+
+def _redis():
+    """The Redis client behind the cache (django-redis), or None for another cache."""
+    client = getattr(cache, "client", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+
+def _count_in_redis(keys: list[str], rules: list[Rule]) -> list[tuple[int, int]]:
+    """(count, seconds left in the window) per rule, in one round trip (MULTI/EXEC)."""
+    pipe = _redis().pipeline(transaction=True)
+    for key, rule in zip(keys, rules):
+        key = cache.client.make_key(key)
+        pipe.set(key, 0, ex=rule.seconds, nx=True)  # the window opens at the first
+        pipe.incr(key)
+        pipe.ttl(key)
+    replies = pipe.execute()
+    return [
+        (count, left if left > 0 else rule.seconds)
+        for count, left, rule in zip(replies[1::3], replies[2::3], rules)
+    ]
+
+
+def _count(keys: list[str], rules: list[Rule]) -> list[tuple[int, int]]:
+    """The same with any Django cache: `add` then `incr`, the window's start kept beside."""
+    now = time.time()
+    counted = []
+    for key, rule in zip(keys, rules):
+        if cache.add(key, 1, rule.seconds):  # the first in this window
+            cache.set(key + ":t", now, rule.seconds)
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, rule.seconds)
+                count = 1
+        started = (cache.get(key + ":t") or now) if count > rule.count else now
+        counted.append((count, math.ceil(started + rule.seconds - now)))
+    return counted
 
 
 @contextmanager

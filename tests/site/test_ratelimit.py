@@ -255,3 +255,22 @@ def test_post_edits_are_limited_but_saving_the_same_text_does_not_count(
         forums.post_edit(editor=author, post=post, body="고친 글 2")
     with pytest.raises(RateLimited):
         forums.post_edit(editor=author, post=post, body="또 고친 글")
+
+
+
+def test_the_wait_named_is_what_is_left_of_the_window_and_it_reopens(rf, settings):
+    """Two rules at once: each refusal names its own rule's wait; a short window opens again when it ends."""
+    import time
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "probe": "2/2s,4/h"}
+    request = rf.post("/", REMOTE_ADDR="203.0.113.9")
+    for _ in range(2):
+        rate_limit("probe", request=request)
+    with pytest.raises(RateLimited) as refused:  # the 3rd in 2 s (and of the hour)
+        rate_limit("probe", request=request)
+    assert 1 <= refused.value.retry_after <= 2
+    time.sleep(2.1)
+    rate_limit("probe", request=request)  # the short window reopened: the 4th of the hour
+    with pytest.raises(RateLimited) as refused:  # the 5th of the hour
+        rate_limit("probe", request=request)
+    assert 3590 <= refused.value.retry_after <= 3600
