@@ -10,8 +10,10 @@ rush (`bench/rsvp.py`, measured with `py-spy --gil`).
 
 Here the chain is loaded in sync mode, as under WSGI, and the whole of
 `get_response` runs in one `sync_to_async` call (thread-sensitive, so the
-request's other sync work, e.g. `response.close()` and the database
-connection's return, happen on the same thread, as before). Reading the
+request's other sync work happens on the same thread, as before). The
+`request_started` receivers and, for a response that is not streamed, its
+`close()` (`request_finished`: the database connection's return) run on that
+same crossing, where Django makes one crossing for each. Reading the
 body, streaming the response and noticing a client that went away stay on
 the event loop, unchanged. An async view, should one appear, still works:
 Django's sync path runs it with `async_to_sync`.
@@ -28,13 +30,17 @@ A client that goes away does not end the handling early: Django waits for the
 view (and `request_finished`) on the same thread, as with its own handler.
 """
 
+import asyncio
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import set_script_prefix
 
 IDLE_THREADS_KEPT = 64
 
@@ -85,8 +91,77 @@ class OneHopASGIHandler(ASGIHandler):
             else:
                 thread.shutdown(wait=False)
 
+    async def handle(self, scope, receive, send) -> None:
+        """Django's `ASGIHandler.handle`, with `request_started`, the response and its `close()` in one hop.
+
+        Django crosses to a thread three times per request: for the
+        `request_started` receivers, for the response and for `close()`
+        (which sends `request_finished`). A response that is not streamed is
+        whole once the view returns, so it is closed on the same crossing;
+        a streamed one (a file) is closed after it is sent, as before. A
+        client that goes away is noticed as by Django.
+        """
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            body_file.close()
+            await self.send_response(error_response, send)
+            await sync_to_async(error_response.close)()
+            return
+
+        async def process_request() -> HttpResponseBase:
+            response = await self.run_get_response(request)
+            try:
+                await self.send_response(response, send)
+            except asyncio.CancelledError:
+                pass  # the client went away while it was sent
+            return response
+
+        tasks = [
+            asyncio.create_task(self.listen_for_disconnect(receive)),
+            asyncio.create_task(process_request()),
+        ]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:  # as Django: the listener first, then the request
+            if task.done():
+                try:
+                    task.result()
+                except RequestAborted:
+                    pass
+                except AssertionError:
+                    body_file.close()
+                    raise
+            else:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        try:
+            response = tasks[1].result()
+        except asyncio.CancelledError:
+            await signals.request_finished.asend(sender=self.__class__)
+        else:
+            if response.streaming:
+                await sync_to_async(response.close)()
+        body_file.close()
+
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        return await sync_to_async(self._respond, thread_sensitive=True)(request)
+
+    def _respond(self, request: HttpRequest) -> HttpResponseBase:
+        signals.request_started.send(sender=self.__class__, scope=request.scope)
+        response = self.get_response(request)
+        response._handler_class = (
+            self.__class__
+        )  # as run_get_response sets, before close() reads it
+        if not response.streaming:
+            response.close()  # request_finished: the database connection goes back now
+        return response
 
 
 def get_asgi_application() -> OneHopASGIHandler:

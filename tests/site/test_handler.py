@@ -92,3 +92,85 @@ def test_a_thread_still_working_when_its_request_ends_is_not_lent_again():
         release.set()
         thread.shutdown(wait=True)
     assert thread.idle
+
+
+def _signals_view(request):
+    return HttpResponse("signals")
+
+
+def _file_view(request):
+    import io
+
+    from django.http import FileResponse
+
+    class Tracked(io.BytesIO):
+        def close(self):
+            _closed.append(self.getvalue()[:4])
+            super().close()
+
+    return FileResponse(Tracked(b"file" + b"x" * 200_000))
+
+
+_closed: list[bytes] = []
+urlpatterns += [path("signals", _signals_view), path("file", _file_view)]
+
+
+@pytest.mark.django_db
+def test_each_request_starts_and_finishes_once_on_its_own_thread_before_it_is_answered(
+    app, settings
+):
+    """request_started and request_finished (the database connection's return) fire once each, on the request's thread, before the answer goes out."""
+    from django.core import signals
+
+    settings.ROOT_URLCONF = __name__
+    seen = []
+
+    def started(**kwargs):
+        seen.append(("started", threading.get_ident()))
+
+    def finished(**kwargs):
+        seen.append(("finished", threading.get_ident()))
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    try:
+        response = fetch(app, "GET", "/signals")
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+    assert response["status"] == 200 and response["body"] == b"signals"
+    assert [name for name, _ in seen] == ["started", "finished"]
+    assert len({thread for _, thread in seen}) == 1
+    assert seen[0][1] != threading.get_ident()  # not the event loop's
+
+
+@pytest.mark.django_db
+def test_a_streamed_file_arrives_whole_and_is_closed_after_it_is_sent(app, settings):
+    settings.ROOT_URLCONF = __name__
+    from asgiref.testing import ApplicationCommunicator
+
+    _closed.clear()
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/file",
+        "query_string": b"",
+        "headers": HOST,
+    }
+
+    async def go():
+        communicator = ApplicationCommunicator(app, scope)
+        await communicator.send_input({"type": "http.request"})
+        start = await communicator.receive_output(20)
+        body = b""
+        while True:  # a streamed response ends with a body message that has no body
+            message = await communicator.receive_output(20)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        await communicator.wait(20)
+        return start["status"], body
+
+    status, body = async_to_sync(go)()
+    assert status == 200 and body == b"file" + b"x" * 200_000
+    assert _closed == [b"file"]
