@@ -24,17 +24,28 @@ class Broadcast:
     data: dict = field(default_factory=dict)
 
 
-def _next_seqs(topic: str, count: int) -> range:
-    """Take `count` sequence numbers of `topic`, locking its row until the transaction ends."""
+def _next_seqs(counts: dict[str, int]) -> dict[str, range]:
+    """Take `counts[topic]` sequence numbers of each topic in one statement, locking their rows until the transaction ends.
+
+    The rows are taken in the order given (the caller sorts the topics), so
+    two transactions never wait on each other's topics in opposite orders.
+    """
+    if not counts:
+        return {}
     table = connection.ops.quote_name(LiveTopic._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(counts))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (topic, last_seq) VALUES (%s, %s) "
-            f"ON CONFLICT (topic) DO UPDATE SET last_seq = {table}.last_seq + %s RETURNING last_seq",
-            [topic, count, count],
+            f"INSERT INTO {table} (topic, last_seq) VALUES {rows} "
+            f"ON CONFLICT (topic) DO UPDATE SET last_seq = {table}.last_seq + excluded.last_seq "
+            "RETURNING topic, last_seq",
+            [value for item in counts.items() for value in item],
         )
-        last = cursor.fetchone()[0]
-    return range(last - count + 1, last + 1)
+        lasts = dict(cursor.fetchall())
+    return {
+        topic: range(lasts[topic] - count + 1, lasts[topic] + 1)
+        for topic, count in counts.items()
+    }
 
 
 def write_and_send(broadcasts: list[Broadcast]) -> list[LiveEvent]:
@@ -47,10 +58,10 @@ def write_and_send(broadcasts: list[Broadcast]) -> list[LiveEvent]:
     by_topic: dict[str, list[Broadcast]] = {}
     for broadcast in broadcasts:
         by_topic.setdefault(broadcast.topic, []).append(broadcast)
+    seqs = _next_seqs({topic: len(by_topic[topic]) for topic in sorted(by_topic)})
     events = []
-    for topic in sorted(by_topic):
-        batch = by_topic[topic]
-        for seq, b in zip(_next_seqs(topic, len(batch)), batch, strict=True):
+    for topic, batch in sorted(by_topic.items()):
+        for seq, b in zip(seqs[topic], batch, strict=True):
             events.append(LiveEvent(topic=topic, seq=seq, type=b.type, data=b.data))
     LiveEvent.objects.bulk_create(events)
     _trim(events)
@@ -76,6 +87,25 @@ def send(events: Iterable[LiveEvent]) -> None:
 
 async def _send_all(events: list[LiveEvent]) -> None:
     layer = get_channel_layer()
+    if hasattr(layer, "group_send_many"):  # Redis (district.live.layer): all at once
+        try:
+            await layer.group_send_many(
+                [
+                    (
+                        group_name(event.topic),
+                        {"type": "live.event", **event.as_frame()},
+                    )
+                    for event in events
+                ]
+            )
+        except Exception:
+            logger.warning(
+                "live: could not send %d event(s) (%s ...); clients will catch up",
+                len(events),
+                events[0].topic,
+                exc_info=True,
+            )
+        return
     for event in events:
         try:
             await layer.group_send(

@@ -150,7 +150,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "district.live.layer.LiveChannelLayer",
             # Each process reads one hub channel for all its sockets (district.live.hub):
             # give it room for bursts.
             "CONFIG": {

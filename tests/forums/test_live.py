@@ -263,7 +263,7 @@ def test_user_topic_check_is_the_users_own(people):
 async def test_writes_succeed_when_the_channel_layer_fails(thread, people, settings):
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "district.live.layer.LiveChannelLayer",
             "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
         }
     }
