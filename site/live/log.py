@@ -79,32 +79,44 @@ def _trim(events: list[LiveEvent]) -> None:
 
 
 def send(events: Iterable[LiveEvent]) -> None:
-    """Ring the channel layer's bell for each event, in one hop to the event loop for them all."""
+    """Ring the channel layer's bell for each event: from this thread with Redis, else in one hop to the event loop."""
     events = list(events)
-    if events:
-        async_to_sync(_send_all)(events)
+    if not events:
+        return
+    layer = get_channel_layer()
+    if hasattr(layer, "group_send_many_sync"):  # district.live.layer
+        try:
+            layer.group_send_many_sync(_frames(events))
+        except Exception as error:  # noqa: BLE001 - the log keeps them for the clients
+            _could_not_send(events, error)
+        return
+    async_to_sync(_send_all)(events)
+
+
+def _frames(events: list[LiveEvent]) -> list[tuple[str, dict]]:
+    return [
+        (group_name(event.topic), {"type": "live.event", **event.as_frame()})
+        for event in events
+    ]
+
+
+def _could_not_send(events: list[LiveEvent], error: Exception) -> None:
+    logger.warning(
+        "live: could not send %d event(s) (%s #%s ...); clients will catch up",
+        len(events),
+        events[0].topic,
+        events[0].seq,
+        exc_info=error,
+    )
 
 
 async def _send_all(events: list[LiveEvent]) -> None:
     layer = get_channel_layer()
-    if hasattr(layer, "group_send_many"):  # Redis (district.live.layer): all at once
+    if hasattr(layer, "group_send_many"):  # district.live.layer
         try:
-            await layer.group_send_many(
-                [
-                    (
-                        group_name(event.topic),
-                        {"type": "live.event", **event.as_frame()},
-                    )
-                    for event in events
-                ]
-            )
-        except Exception:
-            logger.warning(
-                "live: could not send %d event(s) (%s ...); clients will catch up",
-                len(events),
-                events[0].topic,
-                exc_info=True,
-            )
+            await layer.group_send_many(_frames(events))
+        except Exception as error:  # noqa: BLE001 - the log keeps them for the clients
+            _could_not_send(events, error)
         return
     for event in events:
         try:

@@ -334,3 +334,4 @@ async def test_a_suspension_sanction_closes_their_sockets_at_once(people, staff)
         "type": "websocket.close",
         "code": 4001,
     }
+    await sock.disconnect()
