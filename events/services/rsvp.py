@@ -498,7 +498,7 @@ def _sign_up(
     if rsvp is None:
         rsvp = RSVP(occurrence=occurrence, user=user)
     rsvp.status, rsvp.guests = RSVPStatus.GOING, guests
-    rsvp.save()
+    rsvp.save(update_fields=None if rsvp._state.adding else ["status", "guests"])
     _bound_lock_waits()  # before the date's row is taken: the wait is bounded
     capacity = occurrence.event.capacity
     # As this request read the date: full then is most likely full now, so the
