@@ -257,7 +257,6 @@ def test_post_edits_are_limited_but_saving_the_same_text_does_not_count(
         forums.post_edit(editor=author, post=post, body="또 고친 글")
 
 
-
 def test_the_wait_named_is_what_is_left_of_the_window_and_it_reopens(rf, settings):
     """Two rules at once: each refusal names its own rule's wait; a short window opens again when it ends."""
     import time
@@ -270,7 +269,8 @@ def test_the_wait_named_is_what_is_left_of_the_window_and_it_reopens(rf, setting
         rate_limit("probe", request=request)
     assert 1 <= refused.value.retry_after <= 2
     time.sleep(2.1)
-    rate_limit("probe", request=request)  # the short window reopened: the 4th of the hour
+    # The short window reopened: the 4th of the hour.
+    rate_limit("probe", request=request)
     with pytest.raises(RateLimited) as refused:  # the 5th of the hour
         rate_limit("probe", request=request)
     assert 3590 <= refused.value.retry_after <= 3600
