@@ -355,6 +355,8 @@ class Phase:
     results: list[tuple[float, float, str]] = field(default_factory=list)
     window: tuple[float, float] = (0.0, 0.0)
     cpu: dict = field(default_factory=dict)
+    # RSVP phase: the server ("A" or "B") of each result
+    servers: list[str] = field(default_factory=list)
 
     def in_window(self) -> list[tuple[float, float, str]]:
         start, end = self.window
@@ -441,6 +443,7 @@ async def rsvp_client(
             else:
                 kind = classify_rsvp(*outcome, level["event_path"])
             phase.results.append((time.monotonic(), ms, kind))
+            phase.servers.append("AB"[number % 2])
             going = not going
     finally:
         conn.close()
@@ -730,6 +733,34 @@ def summarise(phase: Phase, seconds: float, accepted_kinds: set[str]) -> dict:
     }
 
 
+def print_spread(phase: Phase) -> None:
+    """Where the slow answers are: latency by server and by outcome (accepted answers in the window)."""
+    start, end = phase.window
+    groups: dict[str, list[float]] = {}
+    for (t, ms, kind), server in zip(phase.results, phase.servers, strict=True):
+        if start <= t <= end and kind in ACCEPTED:
+            groups.setdefault(f"dongne-{server}", []).append(ms)
+            groups.setdefault(kind, []).append(ms)
+    seconds: dict[int, list[float]] = {}
+    for t, ms, kind in phase.results:
+        if start <= t <= end and kind in ACCEPTED:
+            seconds.setdefault(int((t - start) // 2), []).append(ms)
+    print(
+        "    by 2-second span (answers, p50 / max ms): "
+        + "; ".join(
+            f"{2 * k}s {len(v)} {fmt_ms(percentile(sorted(v), 50))}/{fmt_ms(max(v))}"
+            for k, v in sorted(seconds.items())
+        )
+    )
+    print(
+        "    latency by server and outcome (p50 / p99 ms, count): "
+        + "; ".join(
+            f"{name} {fmt_ms(percentile(sorted(v), 50))} / {fmt_ms(percentile(sorted(v), 99))} ({len(v):,})"
+            for name, v in sorted(groups.items())
+        )
+    )
+
+
 def print_outside(summary: dict) -> None:
     """What finished before the window (warm-up) and after it (requests in flight at its end)."""
     parts = []
@@ -869,6 +900,7 @@ async def run_level(
         + (f" {error_kinds}" if error_kinds else "")
     )
     print_outside(r)
+    print_spread(phase)
     print_cpu(phase.cpu, r["accepted"] + r["errors"])
     print_probe(rsvp_probe, level["event_path"], args)
     print(
