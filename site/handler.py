@@ -156,9 +156,8 @@ class OneHopASGIHandler(ASGIHandler):
     def _respond(self, request: HttpRequest) -> HttpResponseBase:
         signals.request_started.send(sender=self.__class__, scope=request.scope)
         response = self.get_response(request)
-        response._handler_class = (
-            self.__class__
-        )  # as run_get_response sets, before close() reads it
+        # As run_get_response sets it, but before close() reads it.
+        response._handler_class = self.__class__
         if not response.streaming:
             response.close()  # request_finished: the database connection goes back now
         return response

@@ -125,9 +125,8 @@ class LiveChannelLayer(RedisChannelLayer):
                         (order, key, messages[key], capacities[key]) for key in keys
                     ]
         for channel_host, rows in queued.items():
-            rows.sort(
-                key=lambda row: row[0]
-            )  # in the order sent, whatever the group's host
+            # In the order sent, whatever host each group lives on.
+            rows.sort(key=lambda row: row[0])
             yield (
                 channel_host,
                 [

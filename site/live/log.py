@@ -111,13 +111,8 @@ def _could_not_send(events: list[LiveEvent], error: Exception) -> None:
 
 
 async def _send_all(events: list[LiveEvent]) -> None:
+    """Another channel layer (the in-memory one of `make run`): one `group_send` per event."""
     layer = get_channel_layer()
-    if hasattr(layer, "group_send_many"):  # district.live.layer
-        try:
-            await layer.group_send_many(_frames(events))
-        except Exception as error:  # noqa: BLE001 - the log keeps them for the clients
-            _could_not_send(events, error)
-        return
     for event in events:
         try:
             await layer.group_send(
