@@ -14,7 +14,7 @@ multiplier (`5/10m`). An action missing from the setting is not limited.
 
 Counters live in the Django cache, so every server process shares them when
 Redis is configured: with Redis, one round trip per action (`SET NX EX`,
-`INCR` and `TTL` in one MULTI/EXEC, whatever the number of rules), as every
+`INCR` and `PTTL` in one MULTI/EXEC, whatever the number of rules), as every
 write a resident makes pays it; with another cache, `add` then `incr`, atomic
 there too. Each rule is a fixed window that opens at the account's first
 action. If the cache cannot be reached the action is allowed (logged): a
@@ -47,7 +47,9 @@ logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RULE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _enabled: ContextVar[bool] = ContextVar("rate_limits_enabled", default=True)
-_epoch = uuid.uuid4().hex[:8]
+# Part of every counter's key. The same in every server process, so they share
+# the counters; tests start afresh with `forget_all`.
+_epoch = "0"
 
 
 @dataclass(frozen=True)
@@ -141,10 +143,11 @@ def _count_in_redis(keys: list[str], rules: list[Rule]) -> list[tuple[int, int]]
         key = cache.client.make_key(key)
         pipe.set(key, 0, ex=rule.seconds, nx=True)  # the window opens at the first
         pipe.incr(key)
-        pipe.ttl(key)
+        pipe.pttl(key)
     replies = pipe.execute()
     return [
-        (count, left if left > 0 else rule.seconds)
+        # Rounded up, as the in-process path: a wait obeyed is never refused again.
+        (count, math.ceil(left / 1000) if left > 0 else rule.seconds)
         for count, left, rule in zip(replies[1::3], replies[2::3], rules)
     ]
 

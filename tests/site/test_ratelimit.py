@@ -274,3 +274,21 @@ def test_the_wait_named_is_what_is_left_of_the_window_and_it_reopens(rf, setting
     with pytest.raises(RateLimited) as refused:  # the 5th of the hour
         rate_limit("probe", request=request)
     assert 3590 <= refused.value.retry_after <= 3600
+
+
+def test_every_server_process_counts_in_the_same_place():
+    """Two processes (two server workers) build the same counter key, so a limit is not multiplied by the workers."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from district import ratelimit; "
+        "print(ratelimit._epoch)"
+    )
+    epochs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(epochs) == 1 and epochs != {""}
