@@ -99,7 +99,9 @@ class OneHopASGIHandler(ASGIHandler):
         (which sends `request_finished`). A response that is not streamed is
         whole once the view returns, so it is closed on the same crossing;
         a streamed one (a file) is closed after it is sent, as before. A
-        client that goes away is noticed as by Django.
+        client that goes away is noticed as by Django. A request Django
+        cannot read (400, 413) is answered without `request_started`, and
+        closed (`request_finished`) as by Django.
         """
         try:
             body_file = await self.read_body(receive)
@@ -144,7 +146,10 @@ class OneHopASGIHandler(ASGIHandler):
         try:
             response = tasks[1].result()
         except asyncio.CancelledError:
-            await signals.request_finished.asend(sender=self.__class__)
+            # The client went away; the view still ran to its end on its thread,
+            # and closed its response there unless it was streamed.
+            if not getattr(request, "_closed_on_its_thread", False):
+                await signals.request_finished.asend(sender=self.__class__)
         else:
             if response.streaming:
                 await sync_to_async(response.close)()
@@ -160,6 +165,7 @@ class OneHopASGIHandler(ASGIHandler):
         response._handler_class = self.__class__
         if not response.streaming:
             response.close()  # request_finished: the database connection goes back now
+            request._closed_on_its_thread = True
         return response
 
 

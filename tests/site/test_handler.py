@@ -131,17 +131,39 @@ def test_each_request_starts_and_finishes_once_on_its_own_thread_before_it_is_an
     def finished(**kwargs):
         seen.append(("finished", threading.get_ident()))
 
+    async def go():
+        messages = [{"type": "http.request"}]
+
+        async def receive():
+            if messages:
+                return messages.pop()
+            await asyncio.sleep(30)  # the client stays
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                seen.append(("answer", message["status"]))
+
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/signals",
+            "query_string": b"",
+            "headers": HOST,
+        }
+        await app(scope, receive, send)
+
     signals.request_started.connect(started)
     signals.request_finished.connect(finished)
     try:
-        response = fetch(app, "GET", "/signals")
+        async_to_sync(go)()
     finally:
         signals.request_started.disconnect(started)
         signals.request_finished.disconnect(finished)
-    assert response["status"] == 200 and response["body"] == b"signals"
-    assert [name for name, _ in seen] == ["started", "finished"]
-    assert len({thread for _, thread in seen}) == 1
-    assert seen[0][1] != threading.get_ident()  # not the event loop's
+    assert [name for name, _ in seen] == ["started", "finished", "answer"]
+    assert seen[2][1] == 200
+    assert (
+        seen[0][1] == seen[1][1] != threading.get_ident()
+    )  # one thread, not the loop's
 
 
 @pytest.mark.django_db
