@@ -13,8 +13,8 @@ loop and back: under a registration-day rush, each crossing and each round
 trip is CPU taken from the loop that serves everyone.
 
 Messages keep their order: each gets its own score (the time, plus a step per
-message), as consecutive `group_send` calls would, and channels-redis hands
-out a channel's messages lowest score first. Capacity and expiry are
+message, and never below the previous batch's last score in this process),
+and channels-redis hands out a channel's messages lowest score first. Capacity and expiry are
 channels-redis's own. It reuses channels-redis's internals (`_group_key`,
 `_map_channel_keys_to_connection`), so its version is pinned below 5.
 """
@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 
 import redis
+from asgiref.sync import async_to_sync
 from channels_redis.core import RedisChannelLayer
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class LiveChannelLayer(RedisChannelLayer):
         super().__init__(*args, **kwargs)
         self._sync_clients: dict[int, redis.Redis] = {}
         self._sync_lock = threading.Lock()
+        self._last_score = 0.0
+        self._score_lock = threading.Lock()
 
     async def group_send(self, group: str, message: dict) -> None:
         await self.group_send_many([(group, message)])
@@ -71,7 +74,14 @@ class LiveChannelLayer(RedisChannelLayer):
             self._log_over(await self.connection(host).eval(_QUEUE, *args))
 
     def group_send_many_sync(self, sends: list[tuple[str, dict]]) -> None:
-        """`group_send_many` from a request's thread, with a synchronous client: no crossing to the event loop."""
+        """`group_send_many` from a request's thread, with a synchronous client: no crossing to the event loop.
+
+        Hosts not given by address (a sentinel, host and port) go through
+        `group_send_many` on the event loop instead.
+        """
+        if not all("address" in host for host in self.hosts):
+            async_to_sync(self.group_send_many)(sends)
+            return
         now, by_host = self._by_host(sends)
         replies = {
             host: self._read_members(self._sync_client(host), items, now).execute()
@@ -84,10 +94,6 @@ class LiveChannelLayer(RedisChannelLayer):
         with self._sync_lock:
             if index not in self._sync_clients:
                 host = dict(self.hosts[index])
-                if "address" not in host:
-                    raise NotImplementedError(
-                        "a host given by address (a redis:// URL)"
-                    )
                 address = host.pop("address")
                 self._sync_clients[index] = redis.Redis.from_url(address, **host)
             return self._sync_clients[index]
@@ -97,7 +103,12 @@ class LiveChannelLayer(RedisChannelLayer):
         for order, (group, message) in enumerate(sends):
             assert self.require_valid_group_name(group), "Group name not valid"
             by_host[self.consistent_hash(group)].append((order, group, message))
-        return time.time(), by_host
+        with (
+            self._score_lock
+        ):  # after the last batch's last score, whatever the clock says
+            now = max(time.time(), self._last_score + STEP)
+            self._last_score = now + len(sends) * STEP
+        return now, by_host
 
     def _read_members(self, client, items, now: float):
         """A pipeline (not yet run) that drops each group's expired members and reads the rest."""

@@ -71,3 +71,20 @@ async def test_a_member_past_the_group_expiry_gets_nothing(layer):
     await layer.group_send("g", {"type": "t", "n": 1})
     assert (await layer.receive(here))["n"] == 1
     assert await connection.zrange(layer._group_key("g"), 0, -1) == [here.encode()]
+
+
+async def test_a_batch_sent_right_after_another_comes_after_all_of_it(
+    layer, monkeypatch
+):
+    """Even when the clock has not moved between the two batches (or moved back)."""
+    import types
+
+    from district.live import layer as module
+
+    hub = await layer.new_channel()
+    await layer.group_add("g", hub)
+    stopped = module.time.time()
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(time=lambda: stopped))
+    await layer.group_send_many([("g", {"type": "t", "n": n}) for n in range(2)])
+    await layer.group_send_many([("g", {"type": "t", "n": 2})])  # the capacity is 3
+    assert [(await layer.receive(hub))["n"] for _ in range(3)] == [0, 1, 2]
