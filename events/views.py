@@ -420,6 +420,7 @@ SIGN_UP_READS = (
     "event__registration_closes_at",
     "event__board__name",
     "event__board__dong_id",
+    "event__board__facilitators_id",
     "event__board__registration_policy__max_programmes",
     "event__board__registration_policy__season_months",
 )
