@@ -118,7 +118,10 @@ def rate_limit(action: str, *, user=None, request: HttpRequest | None = None) ->
     rules = parse(spec)
     keys = [f"rl:{_epoch}:{action}:{who}:{rule.seconds}" for rule in rules]
     try:
-        counted = _count_in_redis(keys, rules) if _redis() else _count(keys, rules)
+        client = _redis()
+        counted = (
+            _count_in_redis(client, keys, rules) if client else _count(keys, rules)
+        )
     except Exception:  # noqa: BLE001 - the cache is down: allow, and say so
         logger.warning("rate limit for %s not checked: cache unavailable", action)
         return
@@ -136,9 +139,11 @@ def _redis():
     return client.get_client(write=True) if hasattr(client, "get_client") else None
 
 
-def _count_in_redis(keys: list[str], rules: list[Rule]) -> list[tuple[int, int]]:
+def _count_in_redis(
+    client, keys: list[str], rules: list[Rule]
+) -> list[tuple[int, int]]:
     """(count, seconds left in the window) per rule, in one round trip (MULTI/EXEC)."""
-    pipe = _redis().pipeline(transaction=True)
+    pipe = client.pipeline(transaction=True)
     for key, rule in zip(keys, rules):
         key = cache.client.make_key(key)
         pipe.set(key, 0, ex=rule.seconds, nx=True)  # the window opens at the first

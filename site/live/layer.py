@@ -103,9 +103,8 @@ class LiveChannelLayer(RedisChannelLayer):
         for order, (group, message) in enumerate(sends):
             assert self.require_valid_group_name(group), "Group name not valid"
             by_host[self.consistent_hash(group)].append((order, group, message))
-        with (
-            self._score_lock
-        ):  # after the last batch's last score, whatever the clock says
+        # After the last batch's last score, whatever the clock says.
+        with self._score_lock:
             now = max(time.time(), self._last_score + STEP)
             self._last_score = now + len(sends) * STEP
         return now, by_host

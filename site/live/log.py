@@ -113,11 +113,9 @@ def _could_not_send(events: list[LiveEvent], error: Exception) -> None:
 async def _send_all(events: list[LiveEvent]) -> None:
     """Another channel layer (the in-memory one of `make run`): one `group_send` per event."""
     layer = get_channel_layer()
-    for event in events:
+    for event, (group, frame) in zip(events, _frames(events), strict=True):
         try:
-            await layer.group_send(
-                group_name(event.topic), {"type": "live.event", **event.as_frame()}
-            )
+            await layer.group_send(group, frame)
         except Exception:
             logger.warning(
                 "live: could not send %s #%s; clients will catch up",
