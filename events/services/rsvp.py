@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from district import live
 from district.ratelimit import rate_limit
@@ -236,10 +237,14 @@ def _check_season_limit(user: AbstractUser, occurrence: Occurrence) -> None:
     if taken >= policy.max_programmes:
         association = board.dong.title if board.dong_id else board.name
         raise ValidationError(
-            _(
+            ngettext(
+                "Limit reached: at most %(max)d programme of %(association)s per "
+                "resident from %(start)s to %(end)s, and you are already signed up "
+                "for %(count)d.",
                 "Limit reached: at most %(max)d programmes of %(association)s per "
                 "resident from %(start)s to %(end)s, and you are already signed up "
-                "for %(count)d."
+                "for %(count)d.",
+                policy.max_programmes,
             )
             % {
                 "max": policy.max_programmes,
