@@ -1,5 +1,6 @@
 """Writes about accounts and notifications that touch several models."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -66,36 +68,86 @@ def notification_create(
     params: dict | None = None,
     email_now: bool = False,
 ) -> Notification:
-    """Store a notification and ring the bell on the user's stream.
+    """Store a notification and ring the bell on the user's stream (`notifications_create` for one)."""
+    return notifications_create(
+        users=[user],
+        kind=kind,
+        actor_name=actor_name,
+        url=url,
+        params=params,
+        email_now=email_now,
+    )[0]
 
-    An e-mail follows after NOTIFICATION_EMAIL_DELAY_MINUTES if it is still
-    unread, or right after commit with `email_now` (reminders, which are about
-    time).
+
+def notifications_create(
+    *,
+    users: Iterable[AbstractUser | int],
+    kind: str,
+    actor_name: str = "",
+    url: str = "",
+    params: dict | None = None,
+    email_now: bool = False,
+) -> list[Notification]:
+    """Store the same notification for each of `users` (or their ids, told once each) and ring their bells.
+
+    The statements do not grow with the number told: one INSERT, one count of
+    each recipient's unread, and the bells in the transaction's outbox. An
+    event called off tells everyone signed up, a draw everyone who entered,
+    inside their own transaction; one statement per resident would hold it
+    open for as long as the list is long.
+
+    An e-mail follows each after NOTIFICATION_EMAIL_DELAY_MINUTES if it is
+    still unread, or right after commit with `email_now` (reminders, which
+    are about time).
     """
-    notification = Notification.objects.create(
-        user=user, kind=kind, actor_name=actor_name, url=url, params=params or {}
+    user_ids = list(dict.fromkeys(getattr(user, "pk", user) for user in users))
+    if not user_ids:
+        return []
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                actor_name=actor_name,
+                url=url,
+                params=params or {},
+            )
+            for user_id in user_ids
+        ]
     )
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    forget_unread(user.pk)
-    transaction.on_commit(lambda: _schedule_email(notification.pk, now=email_now))
-    live.publish(
-        live.user_topic(user.pk),
-        "notification.created",
-        {"notification_id": notification.pk, "unread": unread},
+    unread = dict(
+        Notification.objects.filter(user_id__in=user_ids, read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(count=Count("pk"))
+        .values_list("user_id", "count")
     )
-    return notification
+    forget_unread(*user_ids)
+    ids = [notification.pk for notification in notifications]
+    transaction.on_commit(lambda: _schedule_emails(ids, now=email_now))
+    for notification in notifications:
+        live.publish(
+            live.user_topic(notification.user_id),
+            "notification.created",
+            {
+                "notification_id": notification.pk,
+                "unread": unread.get(notification.user_id, 0),
+            },
+        )
+    return notifications
 
 
-def _schedule_email(notification_id: int, *, now: bool = False) -> None:
+def _schedule_emails(notification_ids: list[int], *, now: bool = False) -> None:
     from district.tasks import notification_email
 
     delay = timedelta(minutes=0 if now else settings.NOTIFICATION_EMAIL_DELAY_MINUTES)
-    if delay:
-        notification_email.using(run_after=timezone.now() + delay).enqueue(
-            notification_id
-        )
-    else:
-        notification_email.enqueue(notification_id)
+    task = (
+        notification_email.using(run_after=timezone.now() + delay)
+        if delay
+        else notification_email
+    )
+    for notification_id in notification_ids:
+        task.enqueue(notification_id)
 
 
 @live.atomic

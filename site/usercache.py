@@ -124,10 +124,11 @@ def unread_count(user) -> int:
     return count
 
 
-def forget_unread(user_id) -> None:
+def forget_unread(*user_ids) -> None:
     """Called by the services that change what is unread: now, and again after commit."""
-    cache.delete(_unread_key(user_id))
-    transaction.on_commit(lambda: cache.delete(_unread_key(user_id)))
+    keys = [_unread_key(user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def connect() -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractUser
 
 from district import live
-from district.services import notification_create
+from district.services import notifications_create
 from events.models import RSVP, Event, Occurrence, RSVPStatus
 from forums.models import Board
 
@@ -60,21 +60,22 @@ def when(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def signed_up(occurrences: Iterable[Occurrence]) -> list[AbstractUser]:
-    """Everyone going or waiting on these dates, once each."""
+def signed_up(occurrences: Iterable[Occurrence]) -> list[int]:
+    """The ids of everyone going or waiting on these dates, once each."""
     rsvps = RSVP.objects.filter(
         occurrence__in=list(occurrences),
         status__in=(RSVPStatus.GOING, RSVPStatus.WAITLISTED),
-    ).select_related("user")
-    return list({rsvp.user_id: rsvp.user for rsvp in rsvps}.values())
+    )
+    return list(dict.fromkeys(rsvps.values_list("user_id", flat=True)))
 
 
-def tell(users: Iterable[AbstractUser], kind: str, event: Event, **params) -> None:
-    """Notify each of `users` about `event` (in-app, live, and by e-mail per their setting)."""
-    for user in users:
-        notification_create(
-            user=user,
-            kind=kind,
-            url=event.get_absolute_url(),
-            params={"title": event.title, **params},
-        )
+def tell(
+    users: Iterable[AbstractUser | int], kind: str, event: Event, **params
+) -> None:
+    """Notify each of `users` (or their ids) about `event` (in-app, live, and by e-mail per their setting)."""
+    notifications_create(
+        users=users,
+        kind=kind,
+        url=event.get_absolute_url(),
+        params={"title": event.title, **params},
+    )

@@ -71,9 +71,7 @@ def draw_run(
         raise ValidationError(_("The draw takes place once registration has closed."))
     entries = {
         r.entry_token: r
-        for r in RSVP.objects.filter(
-            occurrence=occurrence, status=RSVPStatus.ENTERED
-        ).select_related("user")
+        for r in RSVP.objects.filter(occurrence=occurrence, status=RSVPStatus.ENTERED)
     }
     seed = seed or secrets.token_hex(16)
     order = draw_order(entries, seed)
@@ -84,12 +82,12 @@ def draw_run(
         if capacity is None or occurrence.going_count + rsvp.seats <= capacity:
             rsvp.status = RSVPStatus.GOING
             occurrence.going_count += rsvp.seats
-            placed.append(rsvp.user)
+            placed.append(rsvp.user_id)
         else:
             rsvp.status = RSVPStatus.WAITLISTED
             rsvp.waitlisted_at = now + timedelta(microseconds=position)
             occurrence.waitlist_count += 1
-            waiting.append(rsvp.user)
+            waiting.append(rsvp.user_id)
     RSVP.objects.bulk_update(entries.values(), ["status", "waitlisted_at"])
     occurrence.save(update_fields=["going_count", "waitlist_count"])
     draw = Draw.objects.create(
@@ -106,7 +104,7 @@ def draw_run(
 
 
 def _tell_after_commit(
-    placed: list[AbstractUser], waiting: list[AbstractUser], event: Event, starts: str
+    placed: list[int], waiting: list[int], event: Event, starts: str
 ) -> None:
     """Tell everyone drawn once the draw is committed, outside the date's lock (in their own transaction)."""
 

@@ -366,8 +366,8 @@ def event_update(
                 else [],
             ),
         ):
-            people = [p for p in signed_up(dates) if p.pk not in told]
-            told.update(p.pk for p in people)
+            people = [pk for pk in signed_up(dates) if pk not in told]
+            told.update(people)
             tell(people, "event_changed", event, what=what)
         for occurrence in event.occurrences.filter(
             pk__in=[o.pk for o in future + moved + dropped]

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django_tasks import task
 
 from district import live
-from district.services import notification_create
+from district.services import notifications_create
 from events import selectors
 from events.models import RSVP, EventStatus, Occurrence, RSVPStatus
 from events.services.common import when
@@ -40,21 +40,20 @@ def reminders_send(*, occurrence_id: int, starts_at: datetime) -> int:
     rsvps = list(
         RSVP.objects.filter(
             occurrence=occurrence, status=RSVPStatus.GOING, reminded_at__isnull=True
-        ).select_related("user")
+        ).values_list("pk", "user_id")
     )
-    for rsvp in rsvps:
-        notification_create(
-            user=rsvp.user,
-            kind="event_reminder",
-            url=occurrence.event.get_absolute_url(),
-            params={
-                "title": occurrence.event.title,
-                "when": when(occurrence.starts_at),
-                "place": occurrence.event.location_name,
-            },
-            email_now=True,
-        )
-    RSVP.objects.filter(pk__in=[r.pk for r in rsvps]).update(reminded_at=now)
+    notifications_create(
+        users=[user_id for _, user_id in rsvps],
+        kind="event_reminder",
+        url=occurrence.event.get_absolute_url(),
+        params={
+            "title": occurrence.event.title,
+            "when": when(occurrence.starts_at),
+            "place": occurrence.event.location_name,
+        },
+        email_now=True,
+    )
+    RSVP.objects.filter(pk__in=[pk for pk, _ in rsvps]).update(reminded_at=now)
     return len(rsvps)
 
 

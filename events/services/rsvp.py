@@ -167,8 +167,7 @@ def _tell_after_commit(user_ids: list[int], occurrence: Occurrence) -> None:
 
     def notify() -> None:
         with live.atomic():
-            users = get_user_model().objects.filter(pk__in=user_ids)
-            tell(users, "rsvp_promoted", event, when=when(starts_at))
+            tell(user_ids, "rsvp_promoted", event, when=when(starts_at))
             for (
                 user_id
             ) in user_ids:  # their open event page shows "going" without a reload

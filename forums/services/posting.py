@@ -13,7 +13,7 @@ from district.models import Profile, display_name
 from district.moderation.policy import require_can_participate
 from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
-from district.services import notification_create
+from district.services import notifications_create
 from district.validators import validate_one_line
 from forums import permissions
 from forums.models import Board, Post, PostRevision, Reaction, ReactionKind, Thread
@@ -65,11 +65,18 @@ def _notify_post(post: Post, thread: Thread) -> None:
         recipients[quoted.pk] = (quoted, "quote")
     recipients.setdefault(thread.author_id, (thread.author, "reply"))
     recipients.pop(post.author_id, None)
-    for user, kind in recipients.values():
-        if user.is_active:
-            notification_create(
-                user=user, kind=kind, actor_name=actor, url=url, params=params
-            )
+    for kind in ("mention", "quote", "reply"):
+        notifications_create(
+            users=[
+                user
+                for user, their_kind in recipients.values()
+                if their_kind == kind and user.is_active
+            ],
+            kind=kind,
+            actor_name=actor,
+            url=url,
+            params=params,
+        )
 
 
 def _add_post(

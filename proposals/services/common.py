@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from district import live
-from district.services import notification_create
+from district.services import notifications_create
 from proposals.counts import counted, funnel_add
 from proposals.models import (
     STAGE_FIELDS,
@@ -100,15 +100,12 @@ def tell(
     **params,
 ) -> None:
     """Notify each of `users` (never the actor) about `proposal`, composed in their language when read."""
-    for user in users:
-        if actor is not None and user.pk == actor.pk:
-            continue
-        notification_create(
-            user=user,
-            kind=kind,
-            url=proposal.get_absolute_url(),
-            params={"title": proposal.title, "proposal_id": proposal.pk, **params},
-        )
+    notifications_create(
+        users=[user for user in users if actor is None or user.pk != actor.pk],
+        kind=kind,
+        url=proposal.get_absolute_url(),
+        params={"title": proposal.title, "proposal_id": proposal.pk, **params},
+    )
 
 
 def change_status(

@@ -58,3 +58,36 @@ def test_email_is_sent_once(make_user):
     assert notification_email.call(note.pk) is True
     assert notification_email.call(note.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_telling_forty_residents_costs_the_statements_of_telling_two(make_user):
+    """An event called off tells everyone signed up inside its own transaction: no statement per resident."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from district import live
+    from district.models import LiveEvent
+    from district.services import notifications_create
+
+    few, many = [make_user() for _ in range(2)], [make_user() for _ in range(40)]
+    already = many[7]
+    notification_create(user=already, kind="reply", params={"title": "earlier"})
+    counts = []
+    for users in (few, many):
+        with CaptureQueriesContext(connection) as statements, live.atomic():
+            notifications_create(
+                users=[*users, users[0].pk],  # a resident named twice is told once
+                kind="event_cancelled",
+                url="/events/e/1/",
+                params={"title": "요가", "reason": "강사 사정"},
+            )
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+    for user in few + many:
+        note = Notification.objects.get(user=user, kind="event_cancelled")
+        bell = LiveEvent.objects.get(
+            topic=live.user_topic(user.pk),
+            type="notification.created",
+            data__notification_id=note.pk,
+        )
+        assert bell.data["unread"] == (2 if user == already else 1)
