@@ -134,6 +134,13 @@ if DATABASE_URL:
             "max_size": int(os.environ.get("DB_POOL_MAX", "20")),
             "timeout": 10,
         }
+        # No JIT: PostgreSQL compiles a query whose estimated cost passes
+        # jit_above_cost, and on a web page compiling costs more than it saves
+        # (a search for a common word over 10,000 posts spent 1.1 s of its 1.4 s
+        # compiling; bench/scale.py). Set per connection, not in the server's
+        # configuration, which other databases on it may share.
+        options = DATABASES["default"]["OPTIONS"]
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     DATABASES = {
         "default": {
