@@ -55,6 +55,8 @@ from district import korean
 
 MAX_TERMS = 5
 LIMIT = 500
+# How many of the newest matches are ranked to choose the LIMIT shown (`matching`).
+RANK_WINDOW = 4 * LIMIT
 
 AnyUser = User | AnonymousUser
 M = TypeVar("M", bound=models.Model)
@@ -336,7 +338,8 @@ def matching(
     Copies registered with `register_search_demotion` come last; before them,
     entries whose title holds every term, then those found by morphemes
     rather than only as substrings, then the most recently indexed; at most
-    `limit`, counted after visibility and association.
+    `limit`, counted after visibility and association, chosen among the
+    newest RANK_WINDOW matches.
     """
     from district.models import SearchTerms
 
@@ -403,8 +406,13 @@ def matching(
         if _demotions
         else Value(0, output_field=models.IntegerField())
     )
+    # Only the newest RANK_WINDOW matches are ranked: a word most entries hold
+    # would otherwise have every one of them ranked and sorted, a cost that
+    # grows with the index (bench/scale.py). PostgreSQL walks the index
+    # backwards from the newest entry and stops at the window.
+    newest = entries.filter(visible).order_by("-pk").values("pk")[:RANK_WINDOW]
     return (
-        entries.filter(visible)
+        IndexEntry.objects.filter(pk__in=newest)
         .annotate(in_title=in_title, analysed=analysed_rank, demoted=is_demoted)
         .order_by("demoted", "-in_title", "-analysed", "-pk")
         .values_list("content_type_id", "object_id", title, body)[:limit]

@@ -201,3 +201,31 @@ def test_the_trigram_index_serves_the_query_search_sends(yeoksam, make_user, set
             "modelsearch_body_text_trgm",
             "modelsearch_title_text_trgm",
         ]
+
+
+def test_a_word_most_entries_hold_ranks_only_the_newest_matches(
+    yeoksam, make_user, monkeypatch
+):
+    """Past the window, the newest matches are listed (and the page says the search was capped)."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 6)
+    author = make_user()
+    old = Thread.objects.create(
+        board=yeoksam.boards.get(), title="게시판 공지", author=author
+    )
+    thread = Thread.objects.create(board=yeoksam.boards.get(), title="t", author=author)
+    (old_post,) = _posts(old, author, ["게시판 이용 안내"])
+    newer = _posts(thread, author, [f"게시판 글 {i}" for i in range(8)])
+    found = [hit.object_id for hit in search.find("게시판", reader=author, limit=4)]
+    # The old thread's title would rank it first; it is older than the newest six.
+    assert old.pk not in found and old_post.pk not in found
+    assert set(found) <= {post.pk for post in newer[-6:]} and len(found) == 4
+    monkeypatch.setattr(search, "RANK_WINDOW", 100)
+    assert search.find("게시판", reader=author, limit=4)[0].object_id == old.pk
+
+
+@pytest.mark.postgres
+def test_postgresql_never_compiles_a_page_query():
+    """JIT compiling cost a search for a common word 1.1 s of its 1.4 s (bench/scale.py): it is off per connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
