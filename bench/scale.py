@@ -13,7 +13,8 @@ requests after two untimed ones, printing the median, the number of SQL
 queries and the size of the HTML. At size n there are:
 
 - n threads on one board (one opening post each), so n posts in the search
-  index (index rows written with SQL, as `update_index` would); every post holds
+  index (index rows written with SQL, as `update_index` would, and their Korean
+  terms by the search backend's own `write_terms`); every post holds
   "주민자치회" and one in a thousand the rarer "총회장소";
 - n approved events, each with one date in December 2026;
 - n notifications of one resident (who reads the notification list).
@@ -113,7 +114,7 @@ class Data:
         from events.models import Event, Occurrence, ReviewState
         from forums.models import Post, Thread
 
-        start, count = self.size, n - self.size
+        start = self.size
         now = datetime.now(UTC)
         batch = 5000
         for lo in range(start, n, batch):
@@ -194,13 +195,32 @@ class Data:
                     f" ON CONFLICT (content_type_id, object_id) DO NOTHING",
                     [ct, self.board.pk],
                 )
+        self._korean_terms()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.size = n
-        del count
+
+    @staticmethod
+    def _korean_terms() -> None:
+        """The Korean terms of the new index entries, by the search backend's own analysis (`write_terms`)."""
+        from wagtail.search.models import IndexEntry
+
+        from district.search_backend import write_terms
+
+        entries = IndexEntry.objects.filter(dongne_terms__isnull=True).order_by("pk")
+        while chunk := list(
+            entries.values_list("pk", "title_text", "body_text")[:2000]
+        ):
+            write_terms(chunk)
 
 
-def measure(client, path: str, repeat: int) -> tuple[float, int, int, int]:
+def found(html: str) -> str:
+    """What a search page says it found (its status line), so an empty result shows."""
+    match = re.search(r'<p role="status">(.*?)</p>', html, re.DOTALL)
+    return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
+
+
+def measure(client, path: str, repeat: int) -> tuple[float, int, int, int, str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -217,6 +237,7 @@ def measure(client, path: str, repeat: int) -> tuple[float, int, int, int]:
         len(queries),
         len(response.content) // 1024,
         response.status_code,
+        found(response.content.decode()) if path.startswith("/search/") else "",
     )
 
 
@@ -270,14 +291,14 @@ def main() -> None:
         for name, client, path in pages:
             rows.append((n, name, *measure(client, path, args.repeat)))
             print(
-                f"{n:>7} {name:<28} {rows[-1][2]:>8.1f} ms {rows[-1][3]:>3} q {rows[-1][4]:>5} KB  {rows[-1][5]}",
+                f"{n:>7} {name:<28} {rows[-1][2]:>8.1f} ms {rows[-1][3]:>3} q {rows[-1][4]:>5} KB  {rows[-1][5]} {rows[-1][6]}",
                 file=sys.stderr,
                 flush=True,
             )
     print(f"\n{'rows':>7}  {'page':<28} {'p50 ms':>8} {'queries':>7} {'KB':>5}")
-    for n, name, p50, queries, kb, status in rows:
+    for n, name, p50, queries, kb, status, said in rows:
         warn = f"  (HTTP {status})" if status != 200 else ""
-        print(f"{n:>7}  {name:<28} {p50:>8.1f} {queries:>7} {kb:>5}{warn}")
+        print(f"{n:>7}  {name:<28} {p50:>8.1f} {queries:>7} {kb:>5}{warn}  {said}")
     print(f"total {time.monotonic() - t0:.0f} s")
 
 
