@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractUser
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from dong.models import DongPage
@@ -136,9 +137,9 @@ def month_calendar(year: int, month: int, filters: EventFilters) -> MonthCalenda
     """The weeks (Monday first) of a month in Seoul time, each day with its first dates of events.
 
     Three queries whatever the month holds: the count per day, the first
-    CALENDAR_DAY_CAP dates of each day (one range read per day, stopped at the
-    cap, in one UNION ALL), and the agenda's first AGENDA_CAP dates, all from
-    the index on `starts_at`. Only the count reads every date of the month.
+    CALENDAR_DAY_CAP dates of each day (`_first_of_each_day`), and the
+    agenda's first AGENDA_CAP dates, all from the index on `starts_at`. On
+    PostgreSQL only the count reads every date of the month.
     """
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
@@ -157,17 +158,8 @@ def month_calendar(year: int, month: int, filters: EventFilters) -> MonthCalenda
         .values("day")
         .annotate(n=Count("id"))
     }
-    # Each day's first dates: one index range read per day that has any, stopped at the cap.
-    firsts = [
-        in_month.filter(
-            starts_at__gte=_day_start(day),
-            starts_at__lt=_day_start(day + timedelta(days=1)),
-        ).order_by("starts_at", "id")[:CALENDAR_DAY_CAP]
-        for day in sorted(totals)
-    ]
-    ranked = firsts[0].union(*firsts[1:], all=True) if firsts else []
     by_day: dict[date, list[Occurrence]] = {}
-    for occurrence in sorted(ranked, key=lambda o: (o.starts_at, o.pk)):
+    for occurrence in _first_of_each_day(in_month, sorted(totals), local_day):
         by_day.setdefault(timezone.localtime(occurrence.starts_at).date(), []).append(
             occurrence
         )
@@ -179,6 +171,42 @@ def month_calendar(year: int, month: int, filters: EventFilters) -> MonthCalenda
         ],
         agenda=list(in_month.order_by("starts_at", "id")[:AGENDA_CAP]),
         total=sum(totals.values()),
+    )
+
+
+def _first_of_each_day(
+    in_month: QuerySet[Occurrence], days: list[date], local_day: TruncDate
+) -> list[Occurrence]:
+    """The first CALENDAR_DAY_CAP dates of each of `days`, in order.
+
+    PostgreSQL: one range read per day, stopped at the cap, in one UNION ALL.
+    SQLite cannot limit the parts of a UNION: a window over the month there
+    (one process, a small site).
+    """
+    if not days:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        firsts = [
+            in_month.filter(
+                starts_at__gte=_day_start(day),
+                starts_at__lt=_day_start(day + timedelta(days=1)),
+            ).order_by("starts_at", "id")[:CALENDAR_DAY_CAP]
+            for day in days
+        ]
+        rows = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
+        return sorted(
+            rows, key=lambda occurrence: (occurrence.starts_at, occurrence.pk)
+        )
+    return list(
+        in_month.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[local_day],
+                order_by=[F("starts_at").asc(), F("id").asc()],
+            )
+        )
+        .filter(rank__lte=CALENDAR_DAY_CAP)
+        .order_by("starts_at", "id")
     )
 
 

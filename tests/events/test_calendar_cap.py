@@ -54,6 +54,35 @@ def test_a_day_of_60_events_shows_the_cap_and_how_many_more(client, leader, boar
     assert "All 60 events this month" in agenda
 
 
+def test_each_busy_day_of_a_month_shows_its_own_first_dates(client, leader, board):
+    """Three days with events in one month: every day is read on its own, in order."""
+    tenth = (timezone.localtime() + timezone.timedelta(days=40)).replace(
+        day=10, hour=9, minute=0, second=0, microsecond=0
+    )
+    for offset, count in ((0, 5), (1, 2), (3, 4)):
+        for hour in range(count):
+            busy_day(
+                board,
+                leader,
+                1,
+                tenth + timezone.timedelta(days=offset, hours=hour),
+            )
+    client.cookies["django_language"] = "en"
+    text = client.get(f"/events/calendar/?month={tenth:%Y-%m}").text
+    for offset, count in ((0, 5), (1, 2), (3, 4)):
+        day = (tenth + timezone.timedelta(days=offset)).strftime("%Y-%m-%d")
+        cell = text.split(f'data-date="{day}"', 1)[1].split("</td>", 1)[0]
+        assert cell.count("<li") == min(count, CALENDAR_DAY_CAP), day
+        if count > CALENDAR_DAY_CAP:
+            assert f"{count - CALENDAR_DAY_CAP} more" in cell
+        start = tenth + timezone.timedelta(days=offset)
+        first = Occurrence.objects.filter(
+            starts_at__gte=start, starts_at__lt=start + timezone.timedelta(days=1)
+        ).order_by("starts_at")[:CALENDAR_DAY_CAP]
+        shown = [int(part.split('"', 1)[0]) for part in cell.split("#date-")[1:]]
+        assert shown == [occurrence.pk for occurrence in first], day
+
+
 def test_the_calendar_and_lists_cost_the_same_for_6_or_120_dates(client, leader, board):
     start = soon(days=5, hour=10)
     month = timezone.localtime(start).strftime("%Y-%m")
