@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
@@ -159,7 +159,7 @@ def month_calendar(year: int, month: int, filters: EventFilters) -> MonthCalenda
         .annotate(n=Count("id"))
     }
     by_day: dict[date, list[Occurrence]] = {}
-    for occurrence in _first_of_each_day(in_month, sorted(totals), local_day):
+    for occurrence in _first_of_each_day(in_month, totals, local_day):
         by_day.setdefault(timezone.localtime(occurrence.starts_at).date(), []).append(
             occurrence
         )
@@ -175,39 +175,52 @@ def month_calendar(year: int, month: int, filters: EventFilters) -> MonthCalenda
 
 
 def _first_of_each_day(
-    in_month: QuerySet[Occurrence], days: list[date], local_day: TruncDate
+    in_month: QuerySet[Occurrence], totals: dict[date, int], local_day: TruncDate
 ) -> list[Occurrence]:
-    """The first CALENDAR_DAY_CAP dates of each of `days`, in order.
+    """The first CALENDAR_DAY_CAP dates of each day of `totals` (day → count), in order.
 
-    PostgreSQL: one range read per day, stopped at the cap, in one UNION ALL.
-    SQLite cannot limit the parts of a UNION: a window over the month there
-    (one process, a small site).
+    The days with at most the cap are read whole, in spans between the busier
+    days: a usual month is one plain read. Each busier day is one range read
+    stopped at the cap, added with UNION ALL (PostgreSQL). SQLite cannot limit
+    the parts of a UNION: there, a month with a busier day is read with a
+    window over the month (one process, a small site).
     """
-    if not days:
+    if not totals:
         return []
-    if connection.features.supports_slicing_ordering_in_compound:
-        firsts = [
-            in_month.filter(
-                starts_at__gte=_day_start(day),
-                starts_at__lt=_day_start(day + timedelta(days=1)),
-            ).order_by("starts_at", "id")[:CALENDAR_DAY_CAP]
-            for day in days
-        ]
-        rows = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
-        return sorted(
-            rows, key=lambda occurrence: (occurrence.starts_at, occurrence.pk)
-        )
-    return list(
-        in_month.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[local_day],
-                order_by=[F("starts_at").asc(), F("id").asc()],
+    busy = sorted(day for day, count in totals.items() if count > CALENDAR_DAY_CAP)
+    if busy and not connection.features.supports_slicing_ordering_in_compound:
+        return list(
+            in_month.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[local_day],
+                    order_by=[F("starts_at").asc(), F("id").asc()],
+                )
             )
+            .filter(rank__lte=CALENDAR_DAY_CAP)
+            .order_by("starts_at", "id")
         )
-        .filter(rank__lte=CALENDAR_DAY_CAP)
-        .order_by("starts_at", "id")
-    )
+    spans, start = [], min(totals)
+    for day in busy:
+        if start < day:
+            spans.append((start, day))
+        start = day + timedelta(days=1)
+    if start <= max(totals):
+        spans.append((start, max(totals) + timedelta(days=1)))
+    parts = [
+        in_month.filter(
+            starts_at__gte=_day_start(day),
+            starts_at__lt=_day_start(day + timedelta(days=1)),
+        ).order_by("starts_at", "id")[:CALENDAR_DAY_CAP]
+        for day in busy
+    ]
+    if spans:
+        quiet = Q()
+        for first, end in spans:
+            quiet |= Q(starts_at__gte=_day_start(first), starts_at__lt=_day_start(end))
+        parts.insert(0, in_month.filter(quiet).order_by())
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return sorted(rows, key=lambda occurrence: (occurrence.starts_at, occurrence.pk))
 
 
 def user_occurrences(user: AbstractUser, *, upcoming: bool = True) -> QuerySet[RSVP]:

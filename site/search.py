@@ -408,9 +408,10 @@ def matching(
     )
     # Only the newest RANK_WINDOW matches are ranked: a word most entries hold
     # would otherwise have every one of them ranked and sorted, a cost that
-    # grows with the index (bench/scale.py). PostgreSQL walks the index
-    # backwards from the newest entry and stops at the window.
-    newest = entries.filter(visible).order_by("-pk").values("pk")[:RANK_WINDOW]
+    # grows with the index (bench/scale.py). PostgreSQL can walk the index
+    # backwards from the newest entry and stop at the window.
+    window = max(RANK_WINDOW, limit)
+    newest = entries.filter(visible).order_by("-pk").values("pk")[:window]
     return (
         IndexEntry.objects.filter(pk__in=newest)
         .annotate(in_title=in_title, analysed=analysed_rank, demoted=is_demoted)

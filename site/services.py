@@ -79,6 +79,7 @@ def notification_create(
     )[0]
 
 
+@live.atomic
 def notifications_create(
     *,
     users: Iterable[AbstractUser | int],
@@ -90,8 +91,9 @@ def notifications_create(
 ) -> list[Notification]:
     """Store the same notification for each of `users` (or their ids, told once each) and ring their bells.
 
-    The statements do not grow with the number told: one INSERT, one count of
-    each recipient's unread, and the bells in the transaction's outbox. An
+    The statements do not grow with the number told: one INSERT (batches of a
+    few hundred on SQLite), one count of each recipient's unread, and the
+    bells in the transaction's outbox. An
     event called off tells everyone signed up, a draw everyone who entered,
     inside their own transaction; one statement per resident would hold it
     open for as long as the list is long.
@@ -146,8 +148,9 @@ def _schedule_emails(notification_ids: list[int], *, now: bool = False) -> None:
         if delay
         else notification_email
     )
-    for notification_id in notification_ids:
-        task.enqueue(notification_id)
+    with transaction.atomic():  # one commit for all of them
+        for notification_id in notification_ids:
+            task.enqueue(notification_id)
 
 
 @live.atomic

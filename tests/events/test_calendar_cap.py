@@ -54,28 +54,34 @@ def test_a_day_of_60_events_shows_the_cap_and_how_many_more(client, leader, boar
     assert "All 60 events this month" in agenda
 
 
-def test_each_busy_day_of_a_month_shows_its_own_first_dates(client, leader, board):
-    """Three days with events in one month: every day is read on its own, in order."""
+def test_each_day_of_a_month_shows_its_own_first_dates(client, leader, board):
+    """Busy and quiet days in one month, dates just after and before midnight in Seoul: each day its own, in order."""
     tenth = (timezone.localtime() + timezone.timedelta(days=40)).replace(
-        day=10, hour=9, minute=0, second=0, microsecond=0
+        day=10, hour=0, minute=0, second=0, microsecond=0
     )
-    for offset, count in ((0, 5), (1, 2), (3, 4)):
-        for hour in range(count):
+    minutes = {  # day of the month after the 10th: minutes after its midnight
+        0: [9 * 60 + 60 * hour for hour in range(5)],
+        1: [30, 23 * 60 + 30],
+        3: [9 * 60 + 60 * hour for hour in range(4)],
+        4: [30],
+    }
+    for offset, times in minutes.items():
+        for minute in times:
             busy_day(
                 board,
                 leader,
                 1,
-                tenth + timezone.timedelta(days=offset, hours=hour),
+                tenth + timezone.timedelta(days=offset, minutes=minute),
             )
     client.cookies["django_language"] = "en"
     text = client.get(f"/events/calendar/?month={tenth:%Y-%m}").text
-    for offset, count in ((0, 5), (1, 2), (3, 4)):
-        day = (tenth + timezone.timedelta(days=offset)).strftime("%Y-%m-%d")
-        cell = text.split(f'data-date="{day}"', 1)[1].split("</td>", 1)[0]
-        assert cell.count("<li") == min(count, CALENDAR_DAY_CAP), day
-        if count > CALENDAR_DAY_CAP:
-            assert f"{count - CALENDAR_DAY_CAP} more" in cell
+    for offset, times in minutes.items():
         start = tenth + timezone.timedelta(days=offset)
+        day = start.strftime("%Y-%m-%d")
+        cell = text.split(f'data-date="{day}"', 1)[1].split("</td>", 1)[0]
+        assert cell.count("<li") == min(len(times), CALENDAR_DAY_CAP), day
+        if len(times) > CALENDAR_DAY_CAP:
+            assert f"{len(times) - CALENDAR_DAY_CAP} more" in cell
         first = Occurrence.objects.filter(
             starts_at__gte=start, starts_at__lt=start + timezone.timedelta(days=1)
         ).order_by("starts_at")[:CALENDAR_DAY_CAP]

@@ -567,5 +567,6 @@ def test_a_resident_at_the_season_limit_who_presses_sign_up_reads_the_limit(
         reverse("events:rsvp", args=[second.pk]), {"going": "1"}, follow=True
     )
     assert response.status_code == 200
-    assert "Limit reached: at most 1 programme of" in response.text  # one, not "1 programmes"
+    # One programme, not "1 programmes".
+    assert "Limit reached: at most 1 programme of" in response.text
     assert not RSVP.objects.filter(occurrence=second).exists()

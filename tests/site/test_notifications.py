@@ -91,3 +91,25 @@ def test_telling_forty_residents_costs_the_statements_of_telling_two(make_user):
             data__notification_id=note.pk,
         )
         assert bell.data["unread"] == (2 if user == already else 1)
+
+
+def test_each_resident_told_at_once_gets_their_own_email(
+    make_user, django_capture_on_commit_callbacks
+):
+    from district import live
+    from district.services import notifications_create
+
+    residents = [make_user(email=f"r{i}@example.org", language="en") for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True), live.atomic():
+        notifications_create(
+            users=residents,
+            kind="event_reminder",
+            url="/events/e/1/",
+            params={"title": "요가", "when": "2026-12-01T10:00:00+09:00", "place": ""},
+            email_now=True,
+        )
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "r0@example.org",
+        "r1@example.org",
+        "r2@example.org",
+    ]

@@ -206,7 +206,7 @@ def test_the_trigram_index_serves_the_query_search_sends(yeoksam, make_user, set
 def test_a_word_most_entries_hold_ranks_only_the_newest_matches(
     yeoksam, make_user, monkeypatch
 ):
-    """Past the window, the newest matches are listed (and the page says the search was capped)."""
+    """Past the window, only the newest matches are ranked: an older title match is not listed."""
     monkeypatch.setattr(search, "RANK_WINDOW", 6)
     author = make_user()
     old = Thread.objects.create(
@@ -215,12 +215,35 @@ def test_a_word_most_entries_hold_ranks_only_the_newest_matches(
     thread = Thread.objects.create(board=yeoksam.boards.get(), title="t", author=author)
     (old_post,) = _posts(old, author, ["게시판 이용 안내"])
     newer = _posts(thread, author, [f"게시판 글 {i}" for i in range(8)])
-    found = [hit.object_id for hit in search.find("게시판", reader=author, limit=4)]
+
+    def found(limit):
+        hits = search.find("게시판", reader=author, limit=limit)
+        return [(hit.source.model, hit.object_id) for hit in hits]
+
+    listed = found(4)
     # The old thread's title would rank it first; it is older than the newest six.
-    assert old.pk not in found and old_post.pk not in found
-    assert set(found) <= {post.pk for post in newer[-6:]} and len(found) == 4
+    assert (Thread, old.pk) not in listed and (Post, old_post.pk) not in listed
+    assert set(listed) <= {(Post, post.pk) for post in newer[-6:]}
+    assert len(listed) == 4
     monkeypatch.setattr(search, "RANK_WINDOW", 100)
-    assert search.find("게시판", reader=author, limit=4)[0].object_id == old.pk
+    assert found(4)[0] == (Thread, old.pk)
+
+
+def test_matches_a_reader_may_not_see_take_no_place_in_the_window(
+    yeoksam, sinsa, make_user, monkeypatch
+):
+    """The newest matches are hidden or in another association: the older visible ones are still found."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    author = make_user()
+    here = Thread.objects.create(board=yeoksam.boards.get(), title="t", author=author)
+    there = Thread.objects.create(board=sinsa.boards.get(), title="t", author=author)
+    visible = _posts(here, author, ["장터 안내 1", "장터 안내 2"])
+    _posts(here, author, ["장터 숨김 1", "장터 숨김 2", "장터 숨김 3"], hidden=True)
+    _posts(there, author, ["장터 신사 1", "장터 신사 2", "장터 신사 3"])
+    in_yeoksam = search.find("장터", reader=author, dong=_choice("yeoksam-1"))
+    assert {(hit.source.model, hit.object_id) for hit in in_yeoksam} == {
+        (Post, post.pk) for post in visible
+    }
 
 
 @pytest.mark.postgres
