@@ -93,10 +93,9 @@ def notifications_create(
 
     The statements do not grow with the number told: one INSERT (batches of a
     few hundred on SQLite), one count of each recipient's unread, and the
-    bells in the transaction's outbox. An
-    event called off tells everyone signed up, a draw everyone who entered,
-    inside their own transaction; one statement per resident would hold it
-    open for as long as the list is long.
+    bells in the transaction's outbox. An event called off tells everyone
+    signed up, a draw everyone who entered, inside their own transaction; one
+    statement per resident would hold it open for as long as the list is long.
 
     An e-mail follows each after NOTIFICATION_EMAIL_DELAY_MINUTES if it is
     still unread, or right after commit with `email_now` (reminders, which
