@@ -7,7 +7,7 @@ opening post rank after everything else, since the event's own result leads
 to both.
 """
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 
 from district.search import (
@@ -20,6 +20,7 @@ from district.search import (
 )
 from events.models import Event, EventStatus, ReviewState
 from forums.models import Post, Thread
+from forums.selectors import opening_posts
 
 
 def visible_events(reader: AnyUser) -> QuerySet[Event]:
@@ -51,10 +52,7 @@ def event_threads() -> QuerySet[Thread]:
 
 
 def event_opening_posts() -> QuerySet[Post]:
-    first = (
-        Post.objects.filter(thread=OuterRef("thread")).order_by("pk").values("pk")[:1]
-    )
-    return Post.objects.filter(thread__event__isnull=False, pk=Subquery(first))
+    return opening_posts(event_threads())
 
 
 def register() -> None:

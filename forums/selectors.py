@@ -145,3 +145,11 @@ def posts_by(author: User) -> QuerySet[Post]:
         .select_related("thread__board__dong")
         .order_by("-pk")
     )
+
+
+def opening_posts(threads: QuerySet[Thread]) -> QuerySet[Post]:
+    """The first post of each of `threads`: for an app's own discussion threads, the text its item repeats."""
+    first = (
+        Post.objects.filter(thread=OuterRef("thread")).order_by("pk").values("pk")[:1]
+    )
+    return Post.objects.filter(thread__in=threads, pk=Subquery(first))

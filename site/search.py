@@ -142,10 +142,11 @@ def register_search_source(
 def register_search_demotion(model: type[M], rows: Callable[[], QuerySet[M]]) -> None:
     """Rank `rows()` of `model` after every other hit (call from AppConfig.ready()).
 
-    For copies made automatically: the discussion thread an app opens for
-    its own item (an event, a proposal) repeats that item's title and text,
-    and the item has its own result. Another app may register for a lower
-    app's model; a model's registrations are combined.
+    For copies made automatically (the discussion thread an app opens for
+    its own item, an event or a proposal, repeats that item's title and text,
+    and the item has its own result) and for items no longer current (a
+    withdrawn proposal). Another app may register for a lower app's model; a
+    model's registrations are combined.
     """
     previous = _demotions.get(model)
     _demotions[model] = (lambda: previous() | rows()) if previous else rows

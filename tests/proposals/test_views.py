@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -206,6 +207,23 @@ def test_proposals_are_found_by_site_search_but_drafts_are_not(client, author, c
     body = client.get(reverse("search"), {"q": "반려견"}).content.decode()
     assert "반려견 놀이터 조성" in body
     assert "반려견 배변봉투함" not in body
+
+
+def test_search_lists_current_proposals_before_their_discussion_copies_and_withdrawn_ones(
+    client, author, cycle
+):
+    """The newest match would come first: here the withdrawn one, and each proposal's thread repeats it."""
+    current = [
+        make_proposal(author, cycle, title="반려견 쉼터 설치"),
+        make_proposal(author, cycle, title="반려견 놀이터 조성"),
+    ]
+    withdrawn = make_proposal(author, cycle, title="반려견 산책로 조성")
+    services.proposal_withdraw(actor=author, proposal=withdrawn, reason="중복")
+    body = client.get(reverse("search"), {"q": "반려견"}).content.decode()
+    results = body.split('<ol class="search-results">', 1)[1].split("</ol>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)"', results)
+    assert set(links[:2]) == {proposal.get_absolute_url() for proposal in current}
+    assert withdrawn.get_absolute_url() in links[2:]
 
 
 def test_implemented_without_completion_date_keeps_what_was_typed(
