@@ -79,7 +79,6 @@ def notification_create(
     )[0]
 
 
-@live.atomic
 def notifications_create(
     *,
     users: Iterable[AbstractUser | int],
@@ -103,39 +102,40 @@ def notifications_create(
     """
     user_ids = list(dict.fromkeys(getattr(user, "pk", user) for user in users))
     if not user_ids:
-        return []
-    notifications = Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user_id,
-                kind=kind,
-                actor_name=actor_name,
-                url=url,
-                params=params or {},
-            )
-            for user_id in user_ids
-        ]
-    )
-    unread = dict(
-        Notification.objects.filter(user_id__in=user_ids, read_at__isnull=True)
-        .order_by()
-        .values("user_id")
-        .annotate(count=Count("pk"))
-        .values_list("user_id", "count")
-    )
-    forget_unread(*user_ids)
-    ids = [notification.pk for notification in notifications]
-    transaction.on_commit(lambda: _schedule_emails(ids, now=email_now))
-    for notification in notifications:
-        live.publish(
-            live.user_topic(notification.user_id),
-            "notification.created",
-            {
-                "notification_id": notification.pk,
-                "unread": unread.get(notification.user_id, 0),
-            },
+        return []  # nobody to tell: not even a savepoint
+    with live.atomic():
+        notifications = Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=user_id,
+                    kind=kind,
+                    actor_name=actor_name,
+                    url=url,
+                    params=params or {},
+                )
+                for user_id in user_ids
+            ]
         )
-    return notifications
+        unread = dict(
+            Notification.objects.filter(user_id__in=user_ids, read_at__isnull=True)
+            .order_by()
+            .values("user_id")
+            .annotate(count=Count("pk"))
+            .values_list("user_id", "count")
+        )
+        forget_unread(*user_ids)
+        ids = [notification.pk for notification in notifications]
+        transaction.on_commit(lambda: _schedule_emails(ids, now=email_now))
+        for notification in notifications:
+            live.publish(
+                live.user_topic(notification.user_id),
+                "notification.created",
+                {
+                    "notification_id": notification.pk,
+                    "unread": unread.get(notification.user_id, 0),
+                },
+            )
+        return notifications
 
 
 def _schedule_emails(notification_ids: list[int], *, now: bool = False) -> None:
