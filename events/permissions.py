@@ -10,6 +10,7 @@ yours to see".
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 
+from district.compiled import Compiled
 from events.models import Event, Occurrence, ReviewState
 from forums.models import Board
 from forums.permissions import can_moderate
@@ -82,13 +83,56 @@ def access_occurrence(
     dates = Occurrence.objects.select_related(*related)
     if only:
         dates = dates.only(*only)
-    try:
-        occurrence = dates.get(pk=occurrence_id)
-    except Occurrence.DoesNotExist:
-        raise Http404 from None
-    if not can_view_event(user, occurrence.event):
+    return _visible(user, list(dates.filter(pk=occurrence_id)[:1]))
+
+
+# Only what signing up reads (the checks, the season limit, the notices, the
+# redirect), not the descriptions, the association's page or the organiser:
+# on registration day this query runs for every press, so its SQL is built
+# once per thread (`district.compiled`). Anything else is read when needed
+# (one query more), never wrong.
+SIGN_UP_READS = (
+    "event_id",
+    "starts_at",
+    "is_cancelled",
+    "going_count",
+    "waitlist_count",
+    "event__title",
+    "event__board_id",
+    "event__organiser_id",
+    "event__review_state",
+    "event__status",
+    "event__capacity",
+    "event__allocation",
+    "event__rsvp_deadline",
+    "event__registration_opens_at",
+    "event__registration_closes_at",
+    "event__board__name",
+    "event__board__dong_id",
+    "event__board__facilitators_id",
+    "event__board__registration_policy__max_programmes",
+    "event__board__registration_policy__season_months",
+)
+
+_date_to_sign_up_for = Compiled(
+    lambda pk: (
+        Occurrence.objects.select_related("event__board__registration_policy")
+        .only(*SIGN_UP_READS)
+        .filter(pk=pk)[:1]
+    ),
+    "pk",
+)
+
+
+def access_occurrence_to_sign_up(user: AnyUser, occurrence_id: int) -> Occurrence:
+    """`access_occurrence` with only what signing up reads (`SIGN_UP_READS`)."""
+    return _visible(user, _date_to_sign_up_for(pk=occurrence_id))
+
+
+def _visible(user: AnyUser, found: list[Occurrence]) -> Occurrence:
+    if not found or not can_view_event(user, found[0].event):
         raise Http404
-    return occurrence
+    return found[0]
 
 
 def access_attendees(user: AnyUser, occurrence_id: int) -> Occurrence:

@@ -398,44 +398,11 @@ def draw_now(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     return redirect(f"{occurrence.event.get_absolute_url()}#date-{occurrence.pk}")
 
 
-# Only what signing up reads (the checks, the season limit, the notices, the
-# redirect), not the descriptions, the association's page or the organiser:
-# on registration day this query runs for every press. Anything else is read
-# when needed (one query more), never wrong.
-SIGN_UP_READS = (
-    "event_id",
-    "starts_at",
-    "is_cancelled",
-    "going_count",
-    "waitlist_count",
-    "event__title",
-    "event__board_id",
-    "event__organiser_id",
-    "event__review_state",
-    "event__status",
-    "event__capacity",
-    "event__allocation",
-    "event__rsvp_deadline",
-    "event__registration_opens_at",
-    "event__registration_closes_at",
-    "event__board__name",
-    "event__board__dong_id",
-    "event__board__facilitators_id",
-    "event__board__registration_policy__max_programmes",
-    "event__board__registration_policy__season_months",
-)
-
-
 @login_required
 @require_POST
 @idempotent("rsvp")
 def rsvp(request: HttpRequest, occurrence_id: int) -> HttpResponse:
-    occurrence = permissions.access_occurrence(
-        request.user,
-        occurrence_id,
-        related=("event__board__registration_policy",),
-        only=SIGN_UP_READS,
-    )
+    occurrence = permissions.access_occurrence_to_sign_up(request.user, occurrence_id)
     going = request.POST.get("going") == "1"
     try:
         guests = int(request.POST.get("guests", "0") or 0)

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractUser
 
 from district import live
+from district.compiled import Compiled
 from district.services import notifications_create
 from events.models import RSVP, Event, Occurrence, RSVPStatus
 from forums.models import Board
@@ -22,11 +23,11 @@ def counts_payload(occurrence: Occurrence) -> dict:
     }
 
 
-def occurrence_state(pk: int) -> tuple[list[str], dict] | None:
-    """A date's counts as committed now, for its event's and its board's pages (`live.publish_state`)."""
-    occurrence = (
+# Read on every publish under a rush (only what the counts need): built once per thread.
+_counts_of = Compiled(
+    lambda pk: (
         Occurrence.objects.select_related("event")
-        .only(  # read on every publish under a rush: only what the counts need
+        .only(
             "event_id",
             "going_count",
             "waitlist_count",
@@ -36,11 +37,18 @@ def occurrence_state(pk: int) -> tuple[list[str], dict] | None:
             "event__status",
             "event__allocation",
         )
-        .filter(pk=pk)
-        .first()
-    )
-    if occurrence is None:
+        .filter(pk=pk)[:1]
+    ),
+    "pk",
+)
+
+
+def occurrence_state(pk: int) -> tuple[list[str], dict] | None:
+    """A date's counts as committed now, for its event's and its board's pages (`live.publish_state`)."""
+    found = _counts_of(pk=pk)
+    if not found:
         return None
+    occurrence = found[0]
     event = occurrence.event
     data = counts_payload(occurrence)
     if event.is_draw:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from district import live
+from district.compiled import Compiled
 from district.ratelimit import rate_limit
 from events import permissions
 from events.models import (
@@ -406,6 +407,23 @@ def rsvp_set(
         )
 
 
+# A resident's own row on a date, read on every press: built once per thread.
+_own_row = Compiled(
+    lambda occurrence, user: RSVP.objects.filter(
+        occurrence_id=occurrence, user_id=user
+    ).only("status", "guests")[:1],
+    "occurrence",
+    "user",
+)
+_own_row_locked = Compiled(
+    lambda occurrence, user: RSVP.objects.select_for_update(of=("self",)).filter(
+        occurrence_id=occurrence, user_id=user
+    )[:1],
+    "occurrence",
+    "user",
+)
+
+
 @live.atomic
 def _rsvp_set(
     *,
@@ -421,11 +439,7 @@ def _rsvp_set(
         raise ValidationError(
             _("You can bring between 0 and %(max)d guests.") % {"max": MAX_GUESTS}
         )
-    peek = (
-        RSVP.objects.filter(occurrence=occurrence, user=user)
-        .only("status", "guests")
-        .first()
-    )
+    peek = next(iter(_own_row(occurrence=occurrence.pk, user=user.pk)), None)
     # Counted before any lock is taken, so nobody waits on the date for it.
     if peek is None or not _is_replay(peek, going=going, guests=guests):
         rate_limit("rsvp", user=user)
@@ -453,9 +467,7 @@ def _rsvp_set(
     # first sign-up has no row yet: their other request's insert of it waits on
     # the unique index, then fails, and rsvp_set tries again.
     rsvp = (
-        RSVP.objects.select_for_update(of=("self",))
-        .filter(occurrence=occurrence, user=user)
-        .first()
+        next(iter(_own_row_locked(occurrence=occurrence.pk, user=user.pk)), None)
         if peek is not None
         else None
     )
