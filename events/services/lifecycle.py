@@ -17,7 +17,7 @@ from district.models import display_name
 from district.moderation.policy import require_can_participate
 from district.pii import refuse_rrn
 from district.ratelimit import rate_limit
-from district.services import notification_create
+from district.services import notification_create, notifications_create
 from events import permissions
 from events.models import (
     ORGANISER_FIELDS,
@@ -175,14 +175,13 @@ def event_propose(
         fields=fields,
         review_state=ReviewState.PENDING,
     )
-    for reviewer in moderators_of(board, first_line=True):
-        notification_create(
-            user=reviewer,
-            kind="event_proposed",
-            actor_name=display_name(proposer),
-            url=event.get_absolute_url(),
-            params={"title": event.title, "board": board.name},
-        )
+    notifications_create(
+        users=moderators_of(board, first_line=True),
+        kind="event_proposed",
+        actor_name=display_name(proposer),
+        url=event.get_absolute_url(),
+        params={"title": event.title, "board": board.name},
+    )
     return event
 
 

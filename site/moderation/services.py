@@ -35,7 +35,7 @@ from district.moderation.models import (
 from district.moderation.reasons import ModerationReason
 from district.moderation.registry import handler_for
 from district.roles import district_staff
-from district.services import notification_create
+from district.services import notification_create, notifications_create
 
 SILENCE_DAYS = (1, 7, 30)
 SUSPEND_DAYS = (7, 30, 90, None)  # None: until lifted
@@ -261,15 +261,14 @@ def appeal_create(*, appellant: AbstractUser, target, text: str) -> Appeal:
         association=association,
         summary=handler.summary(target)[:200],
     )
-    for reviewer in handler.reviewers(target).exclude(
-        pk__in=[appeal.acted_by_id or 0, appellant.pk]
-    ):
-        notification_create(
-            user=reviewer,
-            kind="appeal_received",
-            url=reverse("moderation_appeal", args=[appeal.pk]),
-            params={"summary": appeal.summary},
-        )
+    notifications_create(
+        users=handler.reviewers(target).exclude(
+            pk__in=[appeal.acted_by_id or 0, appellant.pk]
+        ),
+        kind="appeal_received",
+        url=reverse("moderation_appeal", args=[appeal.pk]),
+        params={"summary": appeal.summary},
+    )
     due = appeal.due_at
     transaction.on_commit(lambda: schedule_overdue_check(due))
     return appeal
@@ -331,13 +330,12 @@ def appeals_flag_overdue(*, now: datetime | None = None) -> int:
     if not overdue:
         return 0
     Appeal.objects.filter(pk__in=[a.pk for a in overdue]).update(overdue_flagged_at=now)
-    for staff in district_staff().distinct():
-        notification_create(
-            user=staff,
-            kind="appeals_overdue",
-            url=reverse("moderation_appeals"),
-            params={"count": len(overdue)},
-        )
+    notifications_create(
+        users=district_staff().distinct(),
+        kind="appeals_overdue",
+        url=reverse("moderation_appeals"),
+        params={"count": len(overdue)},
+    )
     return len(overdue)
 
 

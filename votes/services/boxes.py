@@ -9,7 +9,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from district import live
-from district.services import notification_create
+from district.services import notifications_create
 from votes import permissions, tally
 from votes.models import (
     Answer,
@@ -209,10 +209,11 @@ def _tell_mismatch(ballot: Ballot, box: BallotBox, state: tally.BoxState) -> Non
             .objects.filter(groups=ballot.dong.leaders_group_id, is_active=True)
             .values_list("pk", flat=True)
         )
-    for user in get_user_model().objects.filter(pk__in=people, is_active=True):
-        notification_create(
-            user=user,
-            kind="box_count_mismatch",
-            url=ballot.get_absolute_url() + "officer/",
-            params={"ballot": ballot.title, "box": box.name},
-        )
+    notifications_create(
+        users=get_user_model()
+        .objects.filter(pk__in=people, is_active=True)
+        .values_list("pk", flat=True),
+        kind="box_count_mismatch",
+        url=ballot.get_absolute_url() + "officer/",
+        params={"ballot": ballot.title, "box": box.name},
+    )
