@@ -9,9 +9,10 @@ with distinctive marker values; its SQL and its compiler (which knows how to
 turn the rows into model instances, `select_related` included) are kept,
 and each call sends the same SQL with the marked parameters replaced.
 
-Only for reads whose parameters are compared for equality (`pk=`, `user=`,
-`occurrence_id=`): a lookup that changes the SQL with its value (`__in` a
-list, `None`, an empty string) must stay a plain queryset. Everything else in
+Only for reads whose parameters are ids compared for equality (`pk=`,
+`user_id=`, `occurrence_id=`): a lookup that changes the SQL with its value
+(`__in` a list, `None`, an empty string) must stay a plain queryset, and a
+parameter the SQL does not hold as given is refused on the first call. Everything else in
 the queryset (constants, ordering, slicing, `select_for_update`) is part of
 the kept SQL.
 """
@@ -27,8 +28,10 @@ from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
-# Integers no id reaches; one per parameter, so each is found where it lands.
-_MARKER_BASE = -(2**62)
+# Negative integers no id takes, one per parameter, so each is found where it
+# lands; within a 32-bit id column's range, or Django would drop the lookup
+# as out of range (`IntegerFieldOverflow`) and the parameter would be missing.
+_MARKER_BASE = -2_147_480_000
 
 
 class Compiled(Generic[M]):
