@@ -17,10 +17,12 @@ the queryset (constants, ordering, slicing, `select_for_update`) is part of
 the kept SQL.
 """
 
+import operator
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
@@ -32,6 +34,7 @@ M = TypeVar("M", bound=Model)
 # lands; within a 32-bit id column's range, or Django would drop the lookup
 # as out of range (`IntegerFieldOverflow`) and the parameter would be missing.
 _MARKER_BASE = -2_147_480_000
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # a 64-bit column's range
 
 
 class Compiled(Generic[M]):
@@ -44,11 +47,16 @@ class Compiled(Generic[M]):
 
     def _template(self, using: str):
         connection = connections[using]
-        kept = getattr(self._local, "kept", None)
+        kept = getattr(self._local, using, None)
         if kept is None or kept[0] is not connection:
-            queryset = self._build(**self._markers)
+            queryset = self._build(**self._markers).using(using)
             compiler = queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()  # fills compiler.select, klass_info, ...
+            try:
+                sql, params = (
+                    compiler.as_sql()
+                )  # fills compiler.select, klass_info, ...
+            except EmptyResultSet:  # a marker out of a small column's range
+                sql, params = "", ()
             slots: dict[str, list[int]] = {name: [] for name in self._markers}
             by_marker = {marker: name for name, marker in self._markers.items()}
             for position, value in enumerate(params):
@@ -63,7 +71,7 @@ class Compiled(Generic[M]):
                 and connection.features.has_select_for_update
             )
             kept = (connection, queryset, compiler, sql, list(params), slots, locks)
-            self._local.kept = kept
+            setattr(self._local, using, kept)
         return kept
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[M]:
@@ -76,8 +84,11 @@ class Compiled(Generic[M]):
             )
         bound = list(params)
         for name, places in slots.items():
+            value = operator.index(values[name])  # an id, as the lookup would take it
+            if not _ID_MIN <= value <= _ID_MAX:
+                return []  # no id is that large: as Django, which drops the lookup
             for position in places:
-                bound[position] = values[name]
+                bound[position] = value
         # ModelIterable asks the query for a compiler: it gets the kept one,
         # whose as_sql() now answers the kept SQL with these values.
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(bound))

@@ -59,7 +59,14 @@ def test_another_thread_builds_its_own_and_reads_its_own_values(make_user):
     thread.join(10)
     assert seen == ["준"]
     assert read(user=mina.pk)[0].display_name == "민아"
-    assert len(set(built)) == 2
+    assert len(built) == 2 and len(set(built)) == 2  # once in each thread, kept apart
+
+
+def test_an_id_no_column_holds_finds_nothing(make_user):
+    read = _profile_with_user([])
+    make_user()
+    assert read(user=2**70) == []
+    assert read(user=-(2**70)) == []
 
 
 def test_a_parameter_the_sql_does_not_hold_is_refused():
@@ -69,13 +76,19 @@ def test_a_parameter_the_sql_does_not_hold_is_refused():
 
 
 @pytest.mark.postgres
-def test_a_locking_read_needs_a_transaction_as_the_queryset_does(make_user):
+def test_a_locking_read_locks_and_needs_a_transaction_as_the_queryset_does(
+    make_user, django_assert_num_queries
+):
     mina = make_user()
     read = Compiled(
         lambda user: Profile.objects.select_for_update().filter(user_id=user)[:1],
         "user",
     )
+    with (
+        transaction.atomic()
+    ):  # built inside a transaction: the check is the helper's own
+        with django_assert_num_queries(1) as captured:
+            assert read(user=mina.pk)[0].user_id == mina.pk
+        assert "FOR UPDATE" in captured.captured_queries[0]["sql"]
     with pytest.raises(TransactionManagementError):
         read(user=mina.pk)
-    with transaction.atomic():
-        assert read(user=mina.pk)[0].user_id == mina.pk

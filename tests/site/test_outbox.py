@@ -176,3 +176,15 @@ def test_two_writers_touching_two_topics_in_opposite_orders_never_deadlock():
         assert sent == sorted(
             (origin, n) for origin in ("thread:71", "thread:72") for n in range(rounds)
         )
+
+
+def test_a_block_publishing_more_than_one_statement_holds_logs_every_event(settings):
+    settings.LIVE_EVENT_KEEP_PER_TOPIC = 10_000  # nothing trimmed here
+    count = 1_234  # more rows than one INSERT takes on either database
+    with live.atomic():
+        for number in range(count):
+            live.publish("thread:77", "post.created", {"n": number, "text": "주민"})
+    logged = _log("thread:77")
+    assert [seq for seq, _, _ in logged] == list(range(1, count + 1))
+    assert [data["n"] for _, _, data in logged] == list(range(count))
+    assert logged[-1][1:] == ("post.created", {"n": count - 1, "text": "주민"})
