@@ -12,9 +12,9 @@ and each call sends the same SQL with the marked parameters replaced.
 Only for reads whose parameters are ids compared for equality (`pk=`,
 `user_id=`, `occurrence_id=`): a lookup that changes the SQL with its value
 (`__in` a list, `None`, an empty string) must stay a plain queryset, and a
-parameter the SQL does not hold as given is refused on the first call. Everything else in
-the queryset (constants, ordering, slicing, `select_for_update`) is part of
-the kept SQL.
+parameter the SQL does not hold as given is refused on the first call.
+Everything else in the queryset (constants, ordering, slicing,
+`select_for_update`) is part of the kept SQL.
 """
 
 import operator
@@ -51,10 +51,8 @@ class Compiled(Generic[M]):
         if kept is None or kept[0] is not connection:
             queryset = self._build(**self._markers).using(using)
             compiler = queryset.query.get_compiler(using=using)
-            try:
-                sql, params = (
-                    compiler.as_sql()
-                )  # fills compiler.select, klass_info, ...
+            try:  # also fills compiler.select, klass_info, ...
+                sql, params = compiler.as_sql()
             except EmptyResultSet:  # a marker out of a small column's range
                 sql, params = "", ()
             slots: dict[str, list[int]] = {name: [] for name in self._markers}
