@@ -73,16 +73,11 @@ def access_event(user: AnyUser, event_id: int) -> Event:
     return event
 
 
-def access_occurrence(
-    user: AnyUser,
-    occurrence_id: int,
-    related: tuple[str, ...] = ("event__board__dong", "event__organiser__profile"),
-    only: tuple[str, ...] = (),
-) -> Occurrence:
-    """The date if the user may see its event, with `related` loaded (only the fields `only` names, if any); 404 for everyone else."""
-    dates = Occurrence.objects.select_related(*related)
-    if only:
-        dates = dates.only(*only)
+def access_occurrence(user: AnyUser, occurrence_id: int) -> Occurrence:
+    """The date if the user may see its event, with its board, association and organiser; 404 for everyone else."""
+    dates = Occurrence.objects.select_related(
+        "event__board__dong", "event__organiser__profile"
+    )
     return _visible(user, list(dates.filter(pk=occurrence_id)[:1]))
 
 

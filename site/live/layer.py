@@ -15,8 +15,9 @@ trip is CPU taken from the loop that serves everyone.
 Messages keep their order: each gets its own score (the time, plus a step per
 message, and never below the previous batch's last score in this process),
 and channels-redis hands out a channel's messages lowest score first.
-Capacity and expiry are channels-redis's own. It reuses channels-redis's internals (`_group_key`,
-`_map_channel_keys_to_connection`), so its version is pinned below 5.
+Capacity and expiry are channels-redis's own. It reuses channels-redis's
+internals (`_group_key`, `_map_channel_keys_to_connection`), so its version
+is pinned below 5.
 """
 
 import logging
