@@ -18,7 +18,7 @@ presses at the opening second plus a jitter drawn from a normal law
 connection, alternating processes by number; a refusal "opens at ..." (the
 server refusing an early press) makes them press again `--repress` s later,
 as a person would, up to 10 times; a "busy, try again" or a 303 back from
-the sign-up queue (events.middleware) likewise.
+the sign-up lane (district.handler) likewise.
 
 Meanwhile (same run, same processes) `--bystanders` anonymous visitors open
 event pages (the hot programme's and the others', alternately, a new

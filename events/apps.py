@@ -34,3 +34,17 @@ class EventsConfig(AppConfig):
         from events import translation
 
         translation.register()
+        # A rush on sign-ups waits in its own line, so other pages keep theirs.
+        from django.conf import settings
+
+        from district.handler import register_lane
+        from events.views import SIGN_UP_PATH, sign_up_turned_away
+
+        register_lane(
+            "sign-up",
+            method="POST",
+            path=SIGN_UP_PATH,
+            limit=lambda: settings.EVENTS_SIGNUP_CONCURRENCY,
+            wait_seconds=lambda: settings.EVENTS_SIGNUP_QUEUE_SECONDS,
+            turned_away=sign_up_turned_away,
+        )

@@ -1,5 +1,6 @@
 """Event pages. Thin: fetch-and-check with permissions.access_*, call a service or a selector, render."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -8,10 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +33,7 @@ from events.models import RSVP, CalendarFeed, Draw, ReviewState, RSVPStatus
 from forums.models import Board
 from forums.permissions import access_board
 
+SIGN_UP_PATH = r"^/events/o/\d+/rsvp/$"  # rsvp's address (events/urls.py), for its lane
 PER_PAGE = 30
 DATES_SHOWN = 20  # an event page lists its next dates; later ones appear as these pass
 
@@ -566,3 +569,17 @@ def my_feed(request: HttpRequest, token: str) -> HttpResponse:
         occurrences_ics(rsvps, request, language=profile.language if profile else ""),
         "my-events.ics",
     )
+
+
+def sign_up_turned_away(request: HttpRequest) -> HttpResponse:
+    """A sign-up whose turn did not come in time (its lane in district.handler): back to press again.
+
+    Nothing was written. The page it came from shows why (`busy=1`).
+    """
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("events:index")
+    back = back.split("#")[0]
+    if not re.search(r"[?&]busy=1(&|$)", back):  # pressed again from a "busy" page
+        back += ("&" if "?" in back else "?") + "busy=1"
+    return HttpResponseRedirect(back, status=303)

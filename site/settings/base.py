@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "district.csp.PolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "events.middleware.SignupQueueMiddleware",
+    "district.middleware.TurnedAwayMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "district.guards.OddInputMiddleware",
@@ -223,9 +223,16 @@ NOTIFICATION_EMAIL_DELAY_MINUTES = 15
 # How long a sign-up waits for its event date's row lock on PostgreSQL before
 # answering "try again"; below the connection pool's 10 s timeout.
 EVENTS_RSVP_LOCK_TIMEOUT_SECONDS = 8
-# Sign-ups past events.middleware.SignupQueueMiddleware at once, per process (the
-# rest wait without a database connection, so other pages keep theirs), and how
-# long one waits there before being sent back to press again.
+# Requests of one process in the middleware and views at once (district.handler;
+# the rest wait their turn on the event loop, without a thread or a database
+# connection): keep it below DB_POOL_MAX, which Channels' consumers share.
+# A request that cannot start within HTTP_QUEUE_SECONDS is answered 503 "busy".
+HTTP_CONCURRENCY = int(os.environ.get("HTTP_CONCURRENCY", "16"))
+HTTP_QUEUE_SECONDS = 10
+HTTP_RETRY_AFTER_SECONDS = 5
+# Sign-ups of one process at once (their own lane in district.handler, which the
+# events app registers; other pages keep the rest of HTTP_CONCURRENCY), and how
+# long one waits for its turn before being sent back to press again.
 EVENTS_SIGNUP_CONCURRENCY = int(os.environ.get("EVENTS_SIGNUP_CONCURRENCY", "8"))
 EVENTS_SIGNUP_QUEUE_SECONDS = 20
 

@@ -1,13 +1,13 @@
+import asyncio
 import csv
 import html
 import io
 import json
 import re
-import threading
-import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
@@ -430,45 +430,92 @@ def test_a_sign_up_sent_back_in_a_rush_says_so(client, leader, board):
         ) in html.unescape(text)
 
 
-def test_residents_queued_in_a_rush_go_through_in_the_order_they_pressed():
-    from events.middleware import FairSlots
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_up_whose_turn_does_not_come_is_sent_back_to_press_again_and_nothing_is_written(
+    settings, leader, board, make_user
+):
+    """Sign-ups wait in their own lane (district.handler); one that waits too long goes back to its page."""
+    from asgiref.sync import async_to_sync
+    from channels.testing import HttpCommunicator
 
-    slots = FairSlots(1)
-    assert slots.acquire(timeout=1)  # the one signing up now
-    order, queued = [], []
-    carry_on = threading.Event()
+    from district.handler import OneHopASGIHandler
 
-    def press(name):
-        if slots.acquire(timeout=10):
-            order.append(name)
-            carry_on.wait(timeout=10)
-            slots.release()
+    settings.EVENTS_SIGNUP_CONCURRENCY = 1
+    settings.EVENTS_SIGNUP_QUEUE_SECONDS = 0.1
+    app = OneHopASGIHandler()
+    event = make_event(leader, board, title="인기 요가 교실", capacity=10)
+    occurrence = event.occurrences.get()
+    resident = make_user()
+    client = Client()
+    client.force_login(resident)
+    page = event.get_absolute_url()
+    client.get(page)  # the CSRF cookie, as the page gives it
+    token = client.cookies["csrftoken"].value
+    cookies = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
+    headers = [
+        (b"host", b"testserver"),
+        (b"cookie", cookies.encode()),
+        (b"referer", f"http://testserver{page}".encode()),
+        (b"content-type", b"application/x-www-form-urlencoded"),
+    ]
+    body = f"going=1&csrfmiddlewaretoken={token}".encode()
+    url = reverse("events:rsvp", args=[occurrence.pk])
 
-    for name in ("first", "second", "third"):
-        thread = threading.Thread(target=press, args=(name,))
-        queued.append(thread)
-        thread.start()
-        deadline = time.monotonic() + 5
-        while len(slots._waiters) < len(queued) and time.monotonic() < deadline:
-            time.sleep(0.001)
-    slots.release()
-    # Someone pressing at that very moment does not pass the three who waited.
-    assert not slots.acquire(timeout=0)
-    carry_on.set()
-    for thread in queued:
-        thread.join(timeout=10)
-    assert order == ["first", "second", "third"]
-    assert slots.acquire(timeout=0)  # and the slot is free again afterwards
+    async def press(someone_else_signing_up: bool):
+        lane = app.turns["sign-up"]
+        if someone_else_signing_up:
+            assert await lane.take(0)
+        try:
+            return await HttpCommunicator(
+                app, "POST", url, body=body, headers=headers
+            ).get_response(timeout=20)
+        finally:
+            if someone_else_signing_up:
+                lane.give_back()
 
+    sent_back = async_to_sync(press)(True)
+    assert sent_back["status"] == 303
+    assert (
+        dict(sent_back["headers"])[b"Location"]
+        == f"http://testserver{page}?busy=1".encode()
+    )
+    assert not RSVP.objects.filter(user=resident).exists()
 
-def test_a_resident_who_waits_too_long_leaves_the_queue():
-    from events.middleware import FairSlots
+    # While the lane is full and others wait in it, other pages still go
+    # through: a sign-up waiting for its lane holds no general turn.
+    settings.HTTP_CONCURRENCY = 2
+    settings.HTTP_QUEUE_SECONDS = 0.3
+    settings.EVENTS_SIGNUP_QUEUE_SECONDS = 5
+    app = OneHopASGIHandler()
 
-    slots = FairSlots(1)
-    assert slots.acquire(timeout=1)
-    assert not slots.acquire(timeout=0.05)
-    slots.release()
-    assert slots.acquire(timeout=0)  # nobody left behind holds a turn
+    async def page_meanwhile():
+        lane, general = app.turns["sign-up"], app.turns["general"]
+        assert await lane.take(0) and await general.take(0)  # one signing up now
+        queued = asyncio.create_task(
+            HttpCommunicator(app, "POST", url, body=body, headers=headers).get_response(
+                timeout=20
+            )
+        )
+        await asyncio.sleep(0.05)
+        assert lane.waiting == 1
+        try:
+            page = await HttpCommunicator(
+                app, "GET", "/healthz", headers=headers[:1]
+            ).get_response(timeout=20)
+        finally:
+            general.give_back()
+            lane.give_back()
+        return page, await queued
+
+    page, queued = async_to_sync(page_meanwhile)()
+    assert page["status"] == 200
+    assert queued["status"] == 302  # its turn came: signed up
+    assert RSVP.objects.get(user=resident).status == RSVPStatus.GOING
+    services.rsvp_set(user=resident, occurrence=occurrence, going=False)
+    # Pressed again with the lane free: signed up.
+    signed_up = async_to_sync(press)(False)
+    assert signed_up["status"] == 302
+    assert RSVP.objects.get(user=resident).status == RSVPStatus.GOING
 
 
 def test_readers_not_signed_in_share_an_event_page_whose_counts_catch_up_live(

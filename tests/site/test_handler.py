@@ -196,3 +196,242 @@ def test_a_streamed_file_arrives_whole_and_is_closed_after_it_is_sent(app, setti
     status, body = async_to_sync(go)()
     assert status == 200 and body == b"file" + b"x" * 200_000
     assert _closed == [b"file"]
+
+
+# Turns: requests wait on the event loop, first come, first served.
+
+
+def test_a_released_turn_goes_to_the_longest_waiter_not_to_a_newcomer():
+    from district.handler import Turns
+
+    async def go():
+        turns, order = Turns(1), []
+        assert await turns.take(1)  # the request running now
+
+        async def request(name):
+            if await turns.take(5):
+                order.append(name)
+                await asyncio.sleep(0.01)
+                turns.give_back()
+
+        waiting = []
+        for name in ("first", "second", "third"):
+            waiting.append(asyncio.create_task(request(name)))
+            await asyncio.sleep(0)  # each joins the line in turn
+        assert turns.waiting == 3
+        turns.give_back()
+        # Someone arriving at that very moment does not pass the three who waited.
+        assert not await turns.take(0)
+        await asyncio.gather(*waiting)
+        assert order == ["first", "second", "third"]
+        assert turns.held == 0 and turns.waiting == 0
+
+    async_to_sync(go)()
+
+
+def test_a_request_whose_turn_does_not_come_in_time_leaves_the_line():
+    from district.handler import Turns
+
+    async def go():
+        turns = Turns(1)
+        assert await turns.take(1)
+        assert not await turns.take(0.05)
+        assert turns.waiting == 0  # nobody left behind holds a place
+        turns.give_back()
+        assert await turns.take(0)
+
+    async_to_sync(go)()
+
+
+def test_a_request_cancelled_while_it_waits_passes_its_turn_on():
+    """The server cancelling a waiting request (shutdown) neither loses a turn nor leaves a ghost in line."""
+    from district.handler import Turns
+
+    async def go():
+        turns = Turns(1)
+        assert await turns.take(1)
+        waiting = asyncio.create_task(turns.take(5))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert turns.waiting == 0
+        # Handed the turn, then cancelled before it could run: the turn goes on.
+        handed = asyncio.create_task(turns.take(5))
+        after = asyncio.create_task(turns.take(5))
+        await asyncio.sleep(0)
+        turns.give_back()
+        handed.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await handed
+        assert await after
+        turns.give_back()
+        assert turns.held == 0
+
+    async_to_sync(go)()
+
+
+_in_view = threading.Event()
+_leave_view = threading.Event()
+
+
+async def _until_in_view():
+    deadline = asyncio.get_running_loop().time() + 10
+    while not _in_view.is_set():
+        assert asyncio.get_running_loop().time() < deadline, "the view never started"
+        await asyncio.sleep(0.005)
+
+
+def _slow_view(request):
+    _in_view.set()
+    _leave_view.wait(10)
+    return HttpResponse("slow")
+
+
+urlpatterns.append(path("slow", _slow_view))
+
+
+def _two_at_once(app, first: str, second: tuple, before_second=None):
+    """Start `first` (a GET held in its view), then send `second` (method, url, body, headers) and answer both."""
+
+    async def go():
+        _in_view.clear()
+        _leave_view.clear()
+        held = asyncio.create_task(
+            HttpCommunicator(app, "GET", first, headers=HOST).get_response(timeout=20)
+        )
+        await _until_in_view()
+        if before_second:
+            await before_second()
+        method, url, body, headers = second
+        try:
+            answer = await HttpCommunicator(
+                app, method, url, body=body, headers=[*HOST, *headers]
+            ).get_response(timeout=20)
+        finally:
+            _leave_view.set()
+        return await held, answer
+
+    return async_to_sync(go)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_who_cannot_start_in_time_is_told_the_site_is_busy_in_their_language(
+    settings,
+):
+    settings.ROOT_URLCONF = __name__
+    settings.HTTP_CONCURRENCY = 1
+    settings.HTTP_QUEUE_SECONDS = 0.1
+    app = OneHopASGIHandler()
+    held, busy = _two_at_once(
+        app, "/slow", ("GET", "/thread", b"", [(b"accept-language", b"en")])
+    )
+    assert held["status"] == 200 and held["body"] == b"slow"
+    assert busy["status"] == 503
+    headers = dict(busy["headers"])
+    assert headers[b"Retry-After"] == str(settings.HTTP_RETRY_AFTER_SECONDS).encode()
+    assert b"Many people are using the site right now" in busy["body"]
+    assert b'lang="en"' in busy["body"]
+    # Once the first is answered, the line is empty and the next one goes through.
+    assert app.turns["general"].held == 0
+    assert fetch(app, "GET", "/thread")["status"] == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_busy_page_is_korean_by_default(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.HTTP_CONCURRENCY = 1
+    settings.HTTP_QUEUE_SECONDS = 0.1
+    app = OneHopASGIHandler()
+    _, busy = _two_at_once(app, "/slow", ("GET", "/thread", b"", []))
+    assert busy["status"] == 503
+    assert 'lang="ko"' in busy["body"].decode()
+    assert "잠시 후 다시" in busy["body"].decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_waits_for_its_turn_without_a_thread_and_then_is_served(
+    settings, monkeypatch
+):
+    from district import handler
+
+    started = []
+
+    class Counted(handler._RequestThread):
+        def __init__(self):
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(handler, "_RequestThread", Counted)
+    settings.ROOT_URLCONF = __name__
+    settings.HTTP_CONCURRENCY = 1
+    settings.HTTP_QUEUE_SECONDS = 10
+    app = OneHopASGIHandler()
+    seen = {}
+
+    async def go():
+        _in_view.clear()
+        _leave_view.clear()
+        held = asyncio.create_task(
+            HttpCommunicator(app, "GET", "/slow", headers=HOST).get_response(timeout=20)
+        )
+        await _until_in_view()
+        second = asyncio.create_task(
+            HttpCommunicator(app, "GET", "/thread", headers=HOST).get_response(
+                timeout=20
+            )
+        )
+        await asyncio.sleep(0.2)
+        # The second request is in line, and no thread was started for it.
+        seen["waiting"] = app.turns["general"].waiting
+        seen["threads"] = len(started)
+        _leave_view.set()
+        return await held, await second
+
+    held, second = async_to_sync(go)()
+    assert seen["waiting"] == 1
+    assert seen["threads"] == 1  # the slow request's
+    assert held["status"] == second["status"] == 200
+    assert len(started) == 1  # and then it borrowed the same one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_client_does_not_hold_up_others_once_its_page_is_ready(settings):
+    """A whole response gives its turn back before it is sent: a phone on a weak signal blocks nobody."""
+    settings.ROOT_URLCONF = __name__
+    settings.HTTP_CONCURRENCY = 1
+    settings.HTTP_QUEUE_SECONDS = 5
+    app = OneHopASGIHandler()
+
+    async def go():
+        received = asyncio.Event()  # the slow client has not read a byte yet
+
+        async def receive():
+            if not received.is_set():
+                received.set()
+                return {"type": "http.request"}
+            await asyncio.sleep(30)
+
+        reading = asyncio.Event()
+
+        async def slow_send(message):
+            await reading.wait()
+
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/thread",
+            "query_string": b"",
+            "headers": HOST,
+        }
+        slow = asyncio.create_task(app(scope, receive, slow_send))
+        try:
+            other = await HttpCommunicator(
+                app, "GET", "/thread", headers=HOST
+            ).get_response(timeout=4)
+        finally:
+            reading.set()
+        await slow
+        return other
+
+    assert async_to_sync(go)()["status"] == 200
