@@ -275,6 +275,14 @@ _in_view = threading.Event()
 _leave_view = threading.Event()
 
 
+def _one_at_a_time(settings, wait: float) -> OneHopASGIHandler:
+    """A handler letting one request into Django at a time; the others wait up to `wait` s."""
+    settings.ROOT_URLCONF = __name__
+    settings.HTTP_CONCURRENCY = 1
+    settings.HTTP_QUEUE_SECONDS = wait
+    return OneHopASGIHandler()
+
+
 async def _until_in_view():
     deadline = asyncio.get_running_loop().time() + 10
     while not _in_view.is_set():
@@ -319,10 +327,7 @@ def _two_at_once(app, first: str, second: tuple, before_second=None):
 def test_a_visitor_who_cannot_start_in_time_is_told_the_site_is_busy_in_their_language(
     settings,
 ):
-    settings.ROOT_URLCONF = __name__
-    settings.HTTP_CONCURRENCY = 1
-    settings.HTTP_QUEUE_SECONDS = 0.1
-    app = OneHopASGIHandler()
+    app = _one_at_a_time(settings, wait=0.1)
     held, busy = _two_at_once(
         app, "/slow", ("GET", "/thread", b"", [(b"accept-language", b"en")])
     )
@@ -339,10 +344,7 @@ def test_a_visitor_who_cannot_start_in_time_is_told_the_site_is_busy_in_their_la
 
 @pytest.mark.django_db(transaction=True)
 def test_the_busy_page_is_korean_by_default(settings):
-    settings.ROOT_URLCONF = __name__
-    settings.HTTP_CONCURRENCY = 1
-    settings.HTTP_QUEUE_SECONDS = 0.1
-    app = OneHopASGIHandler()
+    app = _one_at_a_time(settings, wait=0.1)
     _, busy = _two_at_once(app, "/slow", ("GET", "/thread", b"", []))
     assert busy["status"] == 503
     assert 'lang="ko"' in busy["body"].decode()
@@ -363,10 +365,7 @@ def test_a_request_waits_for_its_turn_without_a_thread_and_then_is_served(
             started.append(self)
 
     monkeypatch.setattr(handler, "_RequestThread", Counted)
-    settings.ROOT_URLCONF = __name__
-    settings.HTTP_CONCURRENCY = 1
-    settings.HTTP_QUEUE_SECONDS = 10
-    app = OneHopASGIHandler()
+    app = _one_at_a_time(settings, wait=10)
     seen = {}
 
     async def go():
@@ -398,10 +397,7 @@ def test_a_request_waits_for_its_turn_without_a_thread_and_then_is_served(
 @pytest.mark.django_db(transaction=True)
 def test_a_slow_client_does_not_hold_up_others_once_its_page_is_ready(settings):
     """A whole response gives its turn back before it is sent: a phone on a weak signal blocks nobody."""
-    settings.ROOT_URLCONF = __name__
-    settings.HTTP_CONCURRENCY = 1
-    settings.HTTP_QUEUE_SECONDS = 5
-    app = OneHopASGIHandler()
+    app = _one_at_a_time(settings, wait=5)
 
     async def go():
         received = asyncio.Event()  # the slow client has not read a byte yet
