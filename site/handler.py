@@ -127,9 +127,8 @@ class Lane:
     path: re.Pattern[str]
     limit: Callable[[], int]
     wait_seconds: Callable[[], float]
-    turned_away: (
-        Callable | None
-    )  # (request) -> response, for one whose turn did not come
+    # (request) -> response, for a request whose turn did not come
+    turned_away: Callable | None
 
 
 _lanes: dict[str, Lane] = {}
