@@ -158,11 +158,6 @@ def lane(name: str) -> Lane | None:
     return _lanes.get(name)
 
 
-def _path_info(scope) -> str:
-    path, root = scope["path"], scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
-
-
 class _RequestThread(ThreadPoolExecutor):
     """One worker thread, lent to one request at a time; knows whether it is still working."""
 
@@ -229,7 +224,8 @@ class OneHopASGIHandler(ASGIHandler):
         Returns "" once both are held, or the name of the line whose turn did
         not come (the lane's, for its requests, so they get its answer).
         """
-        path = _path_info(scope)
+        # The path_info Django's ASGIRequest will see.
+        path = scope["path"].removeprefix(get_script_prefix(scope))
         if self._static and path.startswith(self._static):
             return ""
         line = GENERAL
@@ -249,15 +245,13 @@ class OneHopASGIHandler(ASGIHandler):
 
     async def _on_a_thread(self, scope, receive, send, answered) -> None:
         if scope.get(TURNED_AWAY):
-            # Answered without the database, one after another on one thread:
-            # a burst of them starts no threads.
+            # Answered without the database, one after another on one shared
+            # thread (never lent or pooled): a burst of them starts no threads.
             if self._answering_turned_away is None:
                 self._answering_turned_away = _RequestThread()
-            async with ThreadSensitiveContext(executor=self._answering_turned_away):
-                await self.handle(scope, receive, send, answered)
-            return
-        thread = self._idle.pop() if self._idle else _RequestThread()
-        lent = True
+            thread, lent = self._answering_turned_away, False
+        else:
+            thread, lent = self._idle.pop() if self._idle else _RequestThread(), True
 
         def give_back() -> None:
             nonlocal lent
